@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.Messaging.Configuration;
+
+/// <summary>
+/// The bus's settings, bound from the <c>Messaging</c> configuration section and validated at start-up.
+/// Each default sits on its property.
+/// </summary>
+public sealed class MessagingOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Messaging";
+
+    /// <summary>
+    /// The service's name: the consumer group it reads with and the <c>source</c> of what it publishes,
+    /// e.g. <c>order-service</c>. Set by <c>AddMessaging(serviceName)</c>.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[a-z0-9][a-z0-9-]*$", ErrorMessage = "ServiceName must be lower-case letters, digits and dashes.")]
+    public string ServiceName { get; set; } = "";
+
+    /// <summary>
+    /// This instance's consumer name within its group. Leave empty to derive one that is unique to the
+    /// instance and, where the host gives one (OTEL <c>service.instance.id</c>), stable across its restarts.
+    /// </summary>
+    [RegularExpression(@"^[A-Za-z0-9._:\-]*$", ErrorMessage = "ConsumerName may hold letters, digits and . _ : - only.")]
+    public string? ConsumerName { get; set; }
+
+    /// <summary>
+    /// How long an entry may stay unacknowledged with one consumer before another consumer of the group takes it
+    /// over (the XAUTOCLAIM min-idle-time). A running handler keeps refreshing its claim, so this bounds how long
+    /// a crashed instance's work waits, not how long a handler may take.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan ReclaimAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deliveries after which an entry that keeps failing is moved to its dead-letter stream.</summary>
+    [Range(1, 1000)]
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>Approximate cap per stream (<c>XADD … MAXLEN ~</c>).</summary>
+    [Range(1L, long.MaxValue)]
+    public long StreamMaxLength { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Where a consumer group that does not exist yet starts: at the beginning, so that a newly added service
+    /// catches up on history, or at the end.
+    /// </summary>
+    public GroupStartPosition NewGroupStartsAt { get; set; } = GroupStartPosition.Beginning;
+
+    /// <summary>Entries read per XREADGROUP / XAUTOCLAIM call (COUNT).</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// Handlers in flight at once per subscribed stream. 1 keeps the stream's order; more trade order for
+    /// throughput with slow handlers.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>
+    /// How long one blocking XREADGROUP waits for new entries before it is sent again. An idle consumer costs
+    /// one command per this interval.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Attempts of a handler within one delivery before the entry is left pending for redelivery.</summary>
+    [Range(1, 20)]
+    public int HandlerAttempts { get; set; } = 3;
+
+    /// <summary>The pause before the second in-process attempt; it doubles for each further attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// A consumer of this service's group that has been idle this long <em>and has nothing pending</em> is
+    /// removed from the group (a consumer with pending entries is never removed: that would lose them).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "365.00:00:00")]
+    public TimeSpan ConsumerIdleTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often pending and lag per group are read for the metrics.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,6 @@
+using StackExchange.Redis;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>An entry as one consumer received it, with how often Redis has delivered it to the group.</summary>
+internal readonly record struct Delivery(StreamEntry Entry, long DeliveryCount);

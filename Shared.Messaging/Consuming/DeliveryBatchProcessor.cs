@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Telemetry;
+using StackExchange.Redis;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>
+/// Runs the handlers of one batch with at most <see cref="MessagingOptions.MaxConcurrency"/> in flight (shared
+/// with every other batch of the same stream), then acknowledges what is done in one XACK.
+/// </summary>
+internal sealed class DeliveryBatchProcessor(
+    string stream,
+    EntryProcessor processor,
+    EntriesInHand inHand,
+    SemaphoreSlim handlerSlots,
+    IConnectionMultiplexer redis,
+    ConsumerIdentity identity,
+    ILogger logger)
+{
+    /// <param name="deliveries">The batch, in stream order.</param>
+    /// <param name="stopping">Stops starting handlers; entries not started stay pending for the next owner.</param>
+    /// <param name="abort">Cancels handlers already running (the host's shutdown timeout ran out).</param>
+    public async Task ProcessAsync(IReadOnlyList<Delivery> deliveries, CancellationToken stopping, CancellationToken abort)
+    {
+        var ids = deliveries.Select(delivery => delivery.Entry.Id).ToArray();
+        inHand.Add(ids);
+        try
+        {
+            var done = new ConcurrentQueue<RedisValue>();
+            var running = new List<Task>(deliveries.Count);
+            foreach (var delivery in deliveries)
+            {
+                try
+                {
+                    // Waiting for a free slot is the back-pressure: no more is read while the handlers are busy.
+                    await handlerSlots.WaitAsync(stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                running.Add(RunAsync(delivery, done, abort));
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+            if (!done.IsEmpty)
+            {
+                await AcknowledgeAsync([.. done]).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            inHand.Remove(ids);
+        }
+    }
+
+    private async Task RunAsync(Delivery delivery, ConcurrentQueue<RedisValue> done, CancellationToken abort)
+    {
+        try
+        {
+            if (await processor.ProcessAsync(stream, delivery, abort).ConfigureAwait(false))
+            {
+                done.Enqueue(delivery.Entry.Id);
+            }
+        }
+#pragma warning disable CA1031 // A bug in the bus must not take the consumer loop down; the entry stays pending.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            MessagingLog.UnexpectedFailure(logger, exception, stream, delivery.Entry.Id.ToString());
+        }
+        finally
+        {
+            handlerSlots.Release();
+        }
+    }
+
+    private async Task AcknowledgeAsync(RedisValue[] ids)
+    {
+        try
+        {
+            await redis.GetDatabase().StreamAcknowledgeAsync(stream, identity.Group, ids).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Handled but not acknowledged: the entries will be delivered again, and idempotent handling
+            // (the inbox) absorbs the repeat. Nothing is lost.
+            MessagingLog.AcknowledgeFailed(logger, exception, stream, ids.Length);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Events;
+using Shop.Messaging.Telemetry;
+using StackExchange.Redis;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>
+/// Handles one delivery of one entry: check it, find its type, dispatch it to its handlers with bounded retries,
+/// and decide whether it may be acknowledged. Never throws for a bad entry or a failing handler.
+/// </summary>
+internal sealed class EntryProcessor(
+    IServiceScopeFactory scopes,
+    EventCatalog catalog,
+    HandlerRegistry handlers,
+    DeadLetterWriter deadLetters,
+    ConsumerIdentity identity,
+    IOptions<MessagingOptions> options,
+    MessagingMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<EntryProcessor> logger)
+{
+    /// <summary>Returns true when the entry is done with (handled, skipped or dead-lettered) and may be acknowledged.</summary>
+    /// <param name="stream">The stream the entry came from.</param>
+    /// <param name="delivery">The entry and its delivery count.</param>
+    /// <param name="abort">Cancelled only when a handler must give up (the host's shutdown timeout ran out).</param>
+    public async Task<bool> ProcessAsync(string stream, Delivery delivery, CancellationToken abort)
+    {
+        var entryId = delivery.Entry.Id.ToString();
+        if (delivery.Entry.Values is not { Length: > 0 })
+        {
+            // XREADGROUP from the pending list and XAUTOCLAIM return deleted (trimmed) entries without fields:
+            // there is nothing left to handle, only the pending entry to clear.
+            MessagingLog.EntryGone(logger, stream, entryId);
+            metrics.Skipped(stream, identity.Group);
+            return true;
+        }
+
+        var envelope = EntryEnvelope.TryParse(delivery.Entry, out var malformed);
+        if (envelope is null)
+        {
+            return await DeadLetterAsync(stream, delivery, $"Malformed entry: {malformed}").ConfigureAwait(false);
+        }
+
+        if (delivery.DeliveryCount > options.Value.MaxDeliveries)
+        {
+            // Delivered more often than allowed without ever failing cleanly (e.g. its handler crashed the process):
+            // do not run it again.
+            return await DeadLetterAsync(stream, delivery,
+                $"Delivered {delivery.DeliveryCount} times, more than MaxDeliveries ({options.Value.MaxDeliveries}).").ConfigureAwait(false);
+        }
+
+        if (!catalog.TryGet(stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
+        {
+            MessagingLog.NoHandler(logger, stream, entryId, envelope.TypeName);
+            metrics.Skipped(stream, identity.Group);
+            return true;
+        }
+
+        IntegrationEvent @event;
+        try
+        {
+            @event = JsonSerializer.Deserialize(envelope.Data, registration.JsonTypeInfo) as IntegrationEvent
+                     ?? throw new JsonException("The 'data' field is JSON null.");
+        }
+        catch (JsonException exception)
+        {
+            return await DeadLetterAsync(stream, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
+        }
+
+        @event = @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt };
+        return await HandleAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
+    }
+
+    private async Task<bool> HandleAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
+    {
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var publishedIn);
+        using var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {stream}", ActivityKind.Consumer, publishedIn);
+        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+            .SetTag(MessagingTelemetry.OperationTypeTag, "process")
+            .SetTag(MessagingTelemetry.OperationNameTag, "process")
+            .SetTag(MessagingTelemetry.DestinationTag, stream)
+            .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
+            .SetTag(MessagingTelemetry.EntryIdTag, delivery.Entry.Id.ToString())
+            .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
+            .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
+            .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
+
+        if (EntryIds.TryGetTimestamp(delivery.Entry.Id, out var publishedAt))
+        {
+            metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - publishedAt);
+        }
+
+        var started = timeProvider.GetTimestamp();
+        var settings = options.Value;
+        Exception? failure = null;
+        for (var attempt = 1; attempt <= settings.HandlerAttempts; attempt++)
+        {
+            try
+            {
+                await DispatchAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
+                metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, timeProvider.GetElapsedTime(started));
+                metrics.Consumed(stream, identity.Group, envelope.TypeName);
+                activity?.SetTag(MessagingTelemetry.OutcomeTag, "handled");
+                return true;
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                // Shutting down past the host's timeout: the entry stays pending for this consumer's next start
+                // or for another consumer, and this is no failure of the entry.
+                MessagingLog.HandlerAborted(logger, stream, delivery.Entry.Id.ToString());
+                activity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
+                return false;
+            }
+#pragma warning disable CA1031 // A handler may throw anything; the bus must survive it and decide about the entry.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                failure = exception;
+                MessagingLog.HandlerFailed(logger, exception, stream, delivery.Entry.Id.ToString(), envelope.TypeName, attempt, settings.HandlerAttempts);
+                if (attempt < settings.HandlerAttempts)
+                {
+                    metrics.Retried(stream, identity.Group);
+                    try
+                    {
+                        // Backoff between in-process attempts (not polling): a transient fault gets a moment to clear.
+                        await Task.Delay(settings.RetryBackoff * Math.Pow(2, attempt - 1), timeProvider, abort).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, timeProvider.GetElapsedTime(started));
+        metrics.Failed(stream, identity.Group, envelope.TypeName);
+        activity?.SetStatus(ActivityStatusCode.Error, failure?.Message);
+        activity?.AddException(failure!);
+        if (delivery.DeliveryCount >= settings.MaxDeliveries)
+        {
+            activity?.SetTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
+            return await DeadLetterAsync(stream, delivery, $"{failure!.GetType().FullName}: {failure.Message}").ConfigureAwait(false);
+        }
+
+        // Left pending: XAUTOCLAIM delivers it again after ReclaimAfter (to this consumer or another), which
+        // counts as the next delivery. Entries behind it keep flowing meanwhile.
+        activity?.SetTag(MessagingTelemetry.OutcomeTag, "left_pending");
+        MessagingLog.LeftPending(logger, stream, delivery.Entry.Id.ToString(), delivery.DeliveryCount, settings.MaxDeliveries);
+        return false;
+    }
+
+    private async Task DispatchAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var context = scope.ServiceProvider.GetRequiredService<DeliveryContext>();
+            context.Stream = stream;
+            context.Group = identity.Group;
+            context.Consumer = identity.Consumer;
+            context.EntryId = delivery.Entry.Id.ToString();
+            context.EventId = envelope.EventId;
+            context.DeliveryCount = delivery.DeliveryCount;
+            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(@event, abort).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> DeadLetterAsync(string stream, Delivery delivery, string error)
+    {
+        try
+        {
+            await deadLetters.WriteAsync(stream, delivery, error).ConfigureAwait(false);
+        }
+        catch (RedisException exception)
+        {
+            // Not dead-lettered, so not acknowledged either: the entry stays pending and is tried again later.
+            MessagingLog.DeadLetterFailed(logger, exception, stream, delivery.Entry.Id.ToString());
+            return false;
+        }
+
+        metrics.DeadLettered(stream, identity.Group);
+        MessagingLog.DeadLettered(logger, stream, delivery.Entry.Id.ToString(), delivery.DeliveryCount, error);
+        return true;
+    }
+}

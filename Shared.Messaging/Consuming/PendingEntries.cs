@@ -1,0 +1,42 @@
+using StackExchange.Redis;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>Reads this consumer's pending list and takes over what other consumers left idle.</summary>
+internal sealed class PendingEntries(IConnectionMultiplexer redis, Configuration.ConsumerIdentity identity, string stream)
+{
+    /// <summary>This consumer's own pending entries after <paramref name="after"/> (XREADGROUP with an id, not <c>&gt;</c>).</summary>
+    public async Task<Delivery[]> ReadOwnAsync(RedisValue after, int count)
+    {
+        var entries = await redis.GetDatabase()
+            .StreamReadGroupAsync(stream, identity.Group, identity.Consumer, after, count).ConfigureAwait(false);
+        return await WithDeliveryCountsAsync(entries).ConfigureAwait(false);
+    }
+
+    /// <summary>XAUTOCLAIM: entries of any consumer of the group idle longer than <paramref name="minIdle"/> become ours.</summary>
+    public async Task<(StreamEntry[] Claimed, RedisValue NextCursor)> ClaimIdleAsync(TimeSpan minIdle, RedisValue cursor, int count)
+    {
+        var result = await redis.GetDatabase().StreamAutoClaimAsync(
+            stream, identity.Group, identity.Consumer, (long)minIdle.TotalMilliseconds, cursor, count).ConfigureAwait(false);
+        return (result.ClaimedEntries ?? [], result.NextStartId);
+    }
+
+    /// <summary>
+    /// XREADGROUP from the history and XAUTOCLAIM do not say how often an entry was delivered; XPENDING does.
+    /// One pipelined XPENDING per entry: this path only runs for recovered or taken-over entries.
+    /// </summary>
+    public async Task<Delivery[]> WithDeliveryCountsAsync(StreamEntry[] entries)
+    {
+        var database = redis.GetDatabase();
+        var lookups = entries.Select(entry => database.StreamPendingMessagesAsync(
+            stream, identity.Group, 1, identity.Consumer, entry.Id, entry.Id)).ToArray();
+        var infos = await Task.WhenAll(lookups).ConfigureAwait(false);
+        var deliveries = new Delivery[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            deliveries[i] = new Delivery(entries[i], infos[i] is [var info, ..] ? info.DeliveryCount : 1);
+        }
+
+        return deliveries;
+    }
+}

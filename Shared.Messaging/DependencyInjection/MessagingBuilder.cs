@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Messaging.Consuming;
+using Shop.Messaging.Events;
+
+namespace Shop.Messaging.DependencyInjection;
+
+/// <summary>Declares which events this service knows and which streams it consumes.</summary>
+public sealed class MessagingBuilder(IServiceCollection services)
+{
+    /// <summary>The service collection, for further registrations.</summary>
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>
+    /// Registers <typeparamref name="TEvent"/> as published to <paramref name="stream"/>, serialized with the
+    /// source-generated <paramref name="typeInfo"/>. Its <c>type</c> field is the class name unless given.
+    /// </summary>
+    public MessagingBuilder AddEvent<TEvent>(string stream, JsonTypeInfo<TEvent> typeInfo, string? typeName = null)
+        where TEvent : IntegrationEvent
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Services.AddSingleton(new EventRegistration(typeof(TEvent), typeName ?? typeof(TEvent).Name, stream, typeInfo));
+        return this;
+    }
+
+    /// <summary>
+    /// Consumes <paramref name="stream"/> with this service's consumer group. Events of the stream are dispatched
+    /// to their Mediator <c>INotificationHandler&lt;T&gt;</c>s; types without a handler are acknowledged and skipped.
+    /// </summary>
+    public MessagingBuilder Consume(string stream)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        Services.AddSingleton(new StreamSubscription(stream));
+        return this;
+    }
+}

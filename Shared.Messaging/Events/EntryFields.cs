@@ -1,0 +1,43 @@
+namespace Shop.Messaging.Events;
+
+/// <summary>The field names of a stream entry, as the contract defines them.</summary>
+public static class EntryFields
+{
+    /// <summary>The event's own id, the key for idempotency.</summary>
+    public const string Id = "id";
+
+    /// <summary>The event type name, e.g. <c>OrderPlaced</c>.</summary>
+    public const string Type = "type";
+
+    /// <summary>The payload as UTF-8 JSON, camelCase.</summary>
+    public const string Data = "data";
+
+    /// <summary>When the domain change happened, ISO-8601 UTC.</summary>
+    public const string OccurredAt = "occurredAt";
+
+    /// <summary>The publishing service.</summary>
+    public const string Source = "source";
+
+    /// <summary>W3C trace context of the publishing activity.</summary>
+    public const string TraceParent = "traceparent";
+
+    /// <summary>W3C trace state, carried only when the publishing activity has one.</summary>
+    public const string TraceState = "tracestate";
+
+    // Extra fields on a dead-letter entry.
+
+    /// <summary>Dead letters: the consumer group that gave up on the entry.</summary>
+    public const string Group = "group";
+
+    /// <summary>Dead letters: the consumer that gave up on the entry.</summary>
+    public const string Consumer = "consumer";
+
+    /// <summary>Dead letters: how often the entry had been delivered.</summary>
+    public const string Deliveries = "deliveries";
+
+    /// <summary>Dead letters: why the entry was given up on.</summary>
+    public const string Error = "error";
+
+    /// <summary>Dead letters: the entry's id in its original stream.</summary>
+    public const string OriginalId = "originalId";
+}

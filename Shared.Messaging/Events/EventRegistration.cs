@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace Shop.Messaging.Events;
+
+/// <summary>What the bus knows about one event type: its name on the wire, its stream and its JSON contract.</summary>
+/// <param name="EventType">The CLR type, derived from <see cref="IntegrationEvent"/>.</param>
+/// <param name="TypeName">The entry's <c>type</c> field.</param>
+/// <param name="Stream">The stream of the domain that publishes it.</param>
+/// <param name="JsonTypeInfo">Source-generated serialization metadata for <paramref name="EventType"/>.</param>
+public sealed record EventRegistration(Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo);

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using Mediator;
+
+namespace Shop.Messaging.Events;
+
+/// <summary>
+/// The base of every event that crosses a service boundary. Derive a <c>sealed record</c> per event; its
+/// properties become the entry's <c>data</c> JSON, while <see cref="Id"/> and <see cref="OccurredAt"/> travel
+/// in the entry's own <c>id</c> and <c>occurredAt</c> fields.
+/// </summary>
+/// <remarks>
+/// It is a Mediator <see cref="INotification"/> so that the bus can dispatch a deserialized event to every
+/// handler of its runtime type.
+/// </remarks>
+public abstract record IntegrationEvent : INotification
+{
+    /// <summary>The event's own id: the key for idempotent handling. Never reused.</summary>
+    [JsonIgnore]
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    /// <summary>When the domain change happened (UTC). Stamped by the publisher when left at its default.</summary>
+    [JsonIgnore]
+    public DateTimeOffset OccurredAt { get; init; }
+}

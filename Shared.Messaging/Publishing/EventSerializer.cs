@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Events;
+
+namespace Shop.Messaging.Publishing;
+
+/// <summary>Turns an event into the entry it becomes: stream, fields and the trace context it was raised in.</summary>
+public sealed class EventSerializer(EventCatalog catalog, IOptions<MessagingOptions> options, TimeProvider timeProvider)
+{
+    /// <summary>Serializes <paramref name="event"/>; <see cref="Activity.Current"/> becomes its parent trace.</summary>
+    public OutgoingEntry Serialize(IntegrationEvent @event)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        var registration = catalog.Get(@event.GetType());
+        var occurredAt = @event.OccurredAt == default ? timeProvider.GetUtcNow() : @event.OccurredAt;
+        var activity = Activity.Current;
+        return new OutgoingEntry(
+            registration.Stream,
+            @event.Id.ToString(),
+            registration.TypeName,
+            JsonSerializer.Serialize(@event, registration.JsonTypeInfo),
+            occurredAt.ToUniversalTime(),
+            options.Value.ServiceName,
+            activity?.Id is { } id && activity.IdFormat == ActivityIdFormat.W3C ? id : null,
+            activity?.TraceStateString);
+    }
+}

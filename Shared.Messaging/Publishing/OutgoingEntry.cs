@@ -1,0 +1,23 @@
+namespace Shop.Messaging.Publishing;
+
+/// <summary>
+/// An event serialized into the contract's entry fields, ready to be added to its stream. The outbox stores
+/// exactly this, so an event relayed after a crash is the same entry it would have been at once.
+/// </summary>
+/// <param name="Stream">The stream of the publishing domain.</param>
+/// <param name="EventId">The event's id (the entry's <c>id</c> field).</param>
+/// <param name="TypeName">The entry's <c>type</c> field.</param>
+/// <param name="Data">The payload as camelCase JSON.</param>
+/// <param name="OccurredAt">When the domain change happened.</param>
+/// <param name="Source">The publishing service.</param>
+/// <param name="TraceParent">W3C trace context of the activity that raised the event, if any.</param>
+/// <param name="TraceState">W3C trace state of that activity, if any.</param>
+public sealed record OutgoingEntry(
+    string Stream,
+    string EventId,
+    string TypeName,
+    string Data,
+    DateTimeOffset OccurredAt,
+    string Source,
+    string? TraceParent,
+    string? TraceState);

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Events;
+using Shop.Messaging.Telemetry;
+using StackExchange.Redis;
+
+namespace Shop.Messaging.Publishing;
+
+/// <summary>XADD on the shared multiplexer: one command, one key, so it is cluster-safe and pipelines with everything else.</summary>
+internal sealed class RedisStreamPublisher(
+    IConnectionMultiplexer redis,
+    IOptions<MessagingOptions> options,
+    MessagingMetrics metrics) : IStreamPublisher
+{
+    public async Task<string> PublishAsync(OutgoingEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The producer span is a child of the activity that raised the event (for the outbox that activity may be
+        // long gone, so its context comes from the entry), and the consumer continues from the producer span.
+        ActivityContext.TryParse(entry.TraceParent, entry.TraceState, out var raisedIn);
+        using var activity = MessagingTelemetry.ActivitySource.StartActivity(
+            $"publish {entry.Stream}", ActivityKind.Producer, raisedIn);
+        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+            .SetTag(MessagingTelemetry.OperationTypeTag, "send")
+            .SetTag(MessagingTelemetry.OperationNameTag, "publish")
+            .SetTag(MessagingTelemetry.DestinationTag, entry.Stream)
+            .SetTag(MessagingTelemetry.MessageIdTag, entry.EventId)
+            .SetTag(MessagingTelemetry.EventTypeTag, entry.TypeName);
+
+        var traceParent = activity?.Id ?? entry.TraceParent;
+        var traceState = activity is null ? entry.TraceState : activity.TraceStateString;
+        var fields = new List<NameValueEntry>(7)
+        {
+            new(EntryFields.Id, entry.EventId),
+            new(EntryFields.Type, entry.TypeName),
+            new(EntryFields.Data, entry.Data),
+            new(EntryFields.OccurredAt, entry.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
+            new(EntryFields.Source, entry.Source),
+        };
+        if (traceParent is not null)
+        {
+            fields.Add(new(EntryFields.TraceParent, traceParent));
+        }
+
+        if (!string.IsNullOrEmpty(traceState))
+        {
+            fields.Add(new(EntryFields.TraceState, traceState));
+        }
+
+        var entryId = await redis.GetDatabase().StreamAddAsync(
+            entry.Stream,
+            [.. fields],
+            messageId: null,
+            maxLength: options.Value.StreamMaxLength,
+            useApproximateMaxLength: true).ConfigureAwait(false);
+
+        activity?.SetTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
+        metrics.Published(entry.Stream, entry.TypeName);
+        return entryId.ToString();
+    }
+}

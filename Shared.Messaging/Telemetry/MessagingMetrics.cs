@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Shop.Messaging.Telemetry;
+
+/// <summary>The bus's instruments. Tags follow the messaging semantic conventions so dashboards can group by stream and group.</summary>
+internal sealed class MessagingMetrics
+{
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _consumed;
+    private readonly Counter<long> _skipped;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _retried;
+    private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _reclaimed;
+    private readonly Histogram<double> _handlerDuration;
+    private readonly Histogram<double> _deliveryLatency;
+
+    public MessagingMetrics(IMeterFactory meterFactory, GroupStatistics statistics)
+    {
+        var meter = meterFactory.Create(MessagingTelemetry.MeterName);
+        _published = meter.CreateCounter<long>("shop.messaging.published", "{entry}", "Entries added to a stream.");
+        _consumed = meter.CreateCounter<long>("shop.messaging.consumed", "{entry}", "Entries handled and acknowledged.");
+        _skipped = meter.CreateCounter<long>("shop.messaging.skipped", "{entry}", "Entries acknowledged without a handler (no handler for the type, or the entry was deleted while pending).");
+        _failed = meter.CreateCounter<long>("shop.messaging.failed", "{entry}", "Deliveries whose handler failed every attempt; the entry stays pending for redelivery.");
+        _retried = meter.CreateCounter<long>("shop.messaging.retried", "{attempt}", "In-process handler retries.");
+        _deadLettered = meter.CreateCounter<long>("shop.messaging.dead_lettered", "{entry}", "Entries moved to the dead-letter stream.");
+        _reclaimed = meter.CreateCounter<long>("shop.messaging.reclaimed", "{entry}", "Entries taken over from an idle consumer (XAUTOCLAIM).");
+        _handlerDuration = meter.CreateHistogram<double>("shop.messaging.handler.duration", "s", "How long handling an entry took, all attempts of one delivery included.");
+        _deliveryLatency = meter.CreateHistogram<double>("shop.messaging.delivery.latency", "s", "From the entry's publish (its id's timestamp) to the start of its handler.");
+        meter.CreateObservableGauge("shop.messaging.pending", statistics.Pending, "{entry}", "Entries delivered to the group and not yet acknowledged (XINFO GROUPS pending).");
+        meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag).");
+    }
+
+    public void Published(string stream, string type) =>
+        _published.Add(1, new TagList { { MessagingTelemetry.DestinationTag, stream }, { MessagingTelemetry.EventTypeTag, type } });
+
+    public void Consumed(string stream, string group, string type) =>
+        _consumed.Add(1, Tags(stream, group, type));
+
+    public void Skipped(string stream, string group) => _skipped.Add(1, Tags(stream, group));
+
+    public void Failed(string stream, string group, string type) =>
+        _failed.Add(1, Tags(stream, group, type));
+
+    public void Retried(string stream, string group) => _retried.Add(1, Tags(stream, group));
+
+    public void DeadLettered(string stream, string group) => _deadLettered.Add(1, Tags(stream, group));
+
+    public void Reclaimed(string stream, string group, int count) => _reclaimed.Add(count, Tags(stream, group));
+
+    public void HandlerDuration(string stream, string group, string type, TimeSpan duration) =>
+        _handlerDuration.Record(duration.TotalSeconds, Tags(stream, group, type));
+
+    public void DeliveryLatency(string stream, string group, TimeSpan latency) =>
+        _deliveryLatency.Record(Math.Max(0, latency.TotalSeconds), Tags(stream, group));
+
+    private static TagList Tags(string stream, string group, string? type = null)
+    {
+        var tags = new TagList { { MessagingTelemetry.DestinationTag, stream }, { MessagingTelemetry.ConsumerGroupTag, group } };
+        if (type is not null)
+        {
+            tags.Add(MessagingTelemetry.EventTypeTag, type);
+        }
+
+        return tags;
+    }
+}

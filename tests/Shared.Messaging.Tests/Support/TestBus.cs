@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Messaging.DependencyInjection;
+
+namespace Shop.Messaging.Tests.Support;
+
+/// <summary>Builds a real host with the bus wired as a service wires it: Aspire's Redis client, Mediator, options from configuration.</summary>
+public static class TestBus
+{
+    public static IHost Build(
+        RedisFixture redis,
+        string stream,
+        HandlerProbe probe,
+        string service = "test-service",
+        string? consumer = null,
+        IDictionary<string, string?>? settings = null,
+        bool consume = true)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Messaging:ConsumerName"] = consumer ?? RedisFixture.UniqueName("consumer"),
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddRedisClient("redis");
+        var messaging = builder.AddMessaging(service)
+            .AddEvent(stream, TestEventsJsonContext.Default.ThingHappened)
+            .AddEvent(stream, TestEventsJsonContext.Default.NobodyCares);
+        if (consume)
+        {
+            messaging.Consume(stream);
+        }
+
+        builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddSingleton(probe);
+        return builder.Build();
+    }
+
+    public static async Task<IHost> StartAsync(
+        RedisFixture redis,
+        string stream,
+        HandlerProbe probe,
+        string service = "test-service",
+        string? consumer = null,
+        IDictionary<string, string?>? settings = null)
+    {
+        var host = Build(redis, stream, probe, service, consumer, settings);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
+    }
+}

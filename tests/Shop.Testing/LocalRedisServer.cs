@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Shop.Testing;
+
+/// <summary>
+/// A <c>redis-server</c> process of the tests' own: a free loopback port, its own data folder, AOF on, stopped by
+/// PID. Never the system service on 6379, which may hold someone's data.
+/// </summary>
+public sealed class LocalRedisServer : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private LocalRedisServer(Process process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public int ProcessId => _process.Id;
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static bool IsInstalled() => FindExecutable() is not null;
+
+    public static async Task<LocalRedisServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
+        var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
+        var port = FreeLoopbackPort();
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--bind", "127.0.0.1",
+                     "--dir", directory,
+                     "--appendonly", "yes",
+                     "--appendfsync", "everysec",
+                     "--save", "",
+                     "--daemonize", "no",
+                     "--logfile", Path.Combine(directory, "redis.log"),
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        var server = new LocalRedisServer(process, directory, port);
+        try
+        {
+            await server.WaitUntilAnsweringAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying process; the temp folder is cleaned up by the OS.
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    {
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 500;
+        await Wait.UntilAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException(
+                    $"redis-server exited with code {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)}");
+            }
+
+            try
+            {
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+                await connection.GetDatabase().PingAsync();
+                return true;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), "redis-server to answer PING");
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindExecutable() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Append("/usr/bin").Append("/usr/local/bin").Append("/opt/homebrew/bin")
+        .Select(folder => Path.Combine(folder, "redis-server"))
+        .FirstOrDefault(File.Exists);
+}

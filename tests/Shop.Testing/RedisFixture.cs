@@ -1,0 +1,100 @@
+using StackExchange.Redis;
+using Testcontainers.Redis;
+using Xunit;
+
+namespace Shop.Testing;
+
+/// <summary>
+/// One real Redis for a whole test assembly (<c>[assembly: AssemblyFixture(typeof(RedisFixture))]</c>), found in
+/// this order: the connection string in <c>SHOP_TEST_REDIS</c>; a Testcontainers Redis when a Docker engine
+/// answers; a <c>redis-server</c> started here on a free loopback port. With none of them the tests fail with a
+/// message saying what to install: they never skip silently and never fake Redis. Tests isolate themselves by
+/// unique stream and group names, so they share the server and run in parallel.
+/// </summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public const string ConnectionStringVariable = "SHOP_TEST_REDIS";
+
+    private RedisContainer? _container;
+    private LocalRedisServer? _localServer;
+    private ConnectionMultiplexer? _connection;
+
+    /// <summary>The StackExchange.Redis connection string of the server.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Where the server came from, for the test log.</summary>
+    public string Origin { get; private set; } = "";
+
+    /// <summary>A connection for the tests' own arrangements and assertions.</summary>
+    public IConnectionMultiplexer Connection => _connection ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    public IDatabase Database => Connection.GetDatabase();
+
+    public async ValueTask InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            (ConnectionString, Origin) = (configured, ConnectionStringVariable);
+        }
+        else if (await TryStartContainerAsync() is { } container)
+        {
+            _container = container;
+            (ConnectionString, Origin) = (container.GetConnectionString(), "Testcontainers");
+        }
+        else if (LocalRedisServer.IsInstalled())
+        {
+            _localServer = await LocalRedisServer.StartAsync();
+            (ConnectionString, Origin) = (_localServer.ConnectionString, $"redis-server (pid {_localServer.ProcessId})");
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                "The tests need a real Redis and found none. Install Docker (the tests then start a Redis container), " +
+                "or install redis-server (Debian/Ubuntu: 'sudo apt-get install -y redis-server'; macOS: 'brew install redis'), " +
+                $"or set {ConnectionStringVariable} to the connection string of a Redis you run yourself.");
+        }
+
+        _connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+
+        _localServer?.Dispose();
+    }
+
+    /// <summary>A name no other test uses, for streams and groups.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    private static async Task<RedisContainer?> TryStartContainerAsync()
+    {
+        if (Environment.GetEnvironmentVariable("SHOP_TEST_NO_DOCKER") == "1")
+        {
+            return null;
+        }
+
+        try
+        {
+            var container = new RedisBuilder("redis:7.4-alpine").Build();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await container.StartAsync(timeout.Token);
+            return container;
+        }
+#pragma warning disable CA1031 // Any failure here means "no usable Docker"; the next option is tried.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+}
