@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Messaging.Publishing;
+using Shop.Messaging.Tests.Support;
+
+namespace Shop.Messaging.Tests;
+
+public sealed class DeliveryTests(RedisFixture redis)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Published_event_is_handled_once_and_acknowledged()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var probe = new HandlerProbe();
+        using var host = await TestBus.StartAsync(redis, stream, probe);
+
+        var published = new ThingHappened("first", 1) { OccurredAt = new DateTimeOffset(2026, 11, 27, 8, 30, 15, 123, TimeSpan.Zero) };
+        var entryId = await host.Services.GetRequiredService<IEventPublisher>().PublishAsync(published, _cancellation);
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the handler to run");
+        var call = Assert.Single(probe.Completed);
+        Assert.Equal(published, call.Event);
+        Assert.Equal(published.Id, call.EventId);
+        Assert.Equal(entryId, call.EntryId);
+        Assert.Equal(1, call.DeliveryCount);
+        var streams = new StreamProbe(redis.Database, stream);
+        await Wait.UntilAsync(async () => (await streams.PendingAsync("test-service")).Length == 0, Timeout, "the acknowledgement");
+        await host.StopAsync(_cancellation);
+        Assert.Single(probe.Started);
+    }
+
+    [Fact]
+    public async Task Every_consumer_group_receives_every_event()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var (billing, shipping) = (new HandlerProbe(), new HandlerProbe());
+        using var billingHost = await TestBus.StartAsync(redis, stream, billing, service: "billing");
+        using var shippingHost = await TestBus.StartAsync(redis, stream, shipping, service: "shipping");
+
+        var publisher = billingHost.Services.GetRequiredService<IEventPublisher>();
+        for (var i = 0; i < 20; i++)
+        {
+            await publisher.PublishAsync(new ThingHappened("fan-out", i), _cancellation);
+        }
+
+        await Wait.UntilAsync(() => billing.Completed.Count == 20 && shipping.Completed.Count == 20, Timeout, "both groups to handle all 20");
+        Assert.Equal(Enumerable.Range(0, 20), billing.Completed.Select(call => call.Event.Number));
+        Assert.Equal(Enumerable.Range(0, 20), shipping.Completed.Select(call => call.Event.Number));
+    }
+
+    [Fact]
+    public async Task Consumers_of_one_group_split_the_events_and_handle_each_once()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var probe = new HandlerProbe();
+        // A handler slower than a publish lets the second consumer win some reads.
+        probe.Behaviour = (_, _, cancellation) => Task.Delay(5, cancellation);
+        using var first = await TestBus.StartAsync(redis, stream, probe, consumer: "instance-1");
+        using var second = await TestBus.StartAsync(redis, stream, probe, consumer: "instance-2");
+
+        var publisher = first.Services.GetRequiredService<IEventPublisher>();
+        for (var i = 0; i < 100; i++)
+        {
+            await publisher.PublishAsync(new ThingHappened("split", i), _cancellation);
+        }
+
+        await Wait.UntilAsync(() => probe.Completed.Count >= 100, Timeout, "all 100 to be handled");
+        Assert.Equal(Enumerable.Range(0, 100), probe.Completed.Select(call => call.Event.Number).Order());
+        Assert.Contains(probe.Completed, call => call.Consumer == "instance-1");
+        Assert.Contains(probe.Completed, call => call.Consumer == "instance-2");
+    }
+
+    [Fact]
+    public async Task Same_event_written_twice_reaches_the_handler_twice_with_one_event_id()
+    {
+        // At-least-once: the bus does not hide a repeated entry; it hands the handler the same event id both
+        // times, which is what the inbox keys on to apply the effect once.
+        var stream = RedisFixture.UniqueName("orders");
+        var probe = new HandlerProbe();
+        using var host = await TestBus.StartAsync(redis, stream, probe);
+        var streams = new StreamProbe(redis.Database, stream);
+        var eventId = Guid.NewGuid().ToString();
+
+        await streams.AddRawAsync(eventId: eventId);
+        await streams.AddRawAsync(eventId: eventId);
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 2, Timeout, "both deliveries");
+        Assert.All(probe.Completed, call => Assert.Equal(Guid.Parse(eventId), call.EventId));
+        Assert.All(probe.Completed, call => Assert.Equal(Guid.Parse(eventId), call.Event.Id));
+    }
+
+    [Fact]
+    public async Task Entry_of_a_type_without_a_handler_is_acknowledged_and_skipped()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var probe = new HandlerProbe();
+        using var host = await TestBus.StartAsync(redis, stream, probe);
+        var streams = new StreamProbe(redis.Database, stream);
+
+        await streams.AddRawAsync(type: "NobodyCares", data: """{"note":"registered, no handler"}""");
+        await streams.AddRawAsync(type: "SomethingNobodyKnows", data: "{}");
+        await streams.AddRawAsync(data: """{"name":"after","number":3}""");
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the entry behind the skipped ones");
+        await Wait.UntilAsync(async () => (await streams.PendingAsync("test-service")).Length == 0, Timeout, "all three acknowledged");
+        Assert.Equal("after", Assert.Single(probe.Completed).Event.Name);
+        Assert.Empty(await streams.DeadLettersAsync());
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Messaging.Events;
+using Shop.Messaging.Publishing;
+using Shop.Messaging.Tests.Support;
+
+namespace Shop.Messaging.Tests;
+
+public sealed class FailureTests(RedisFixture redis)
+{
+    private const string Group = "test-service";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Failing_handler_is_retried_then_dead_lettered_after_MaxDeliveries_while_later_entries_flow()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis.Database, stream);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Messaging:MaxDeliveries"] = "3",
+            ["Messaging:HandlerAttempts"] = "2",
+            ["Messaging:RetryBackoff"] = "00:00:00.010",
+            ["Messaging:ReclaimAfter"] = "00:00:00.200",
+        };
+        var probe = new HandlerProbe
+        {
+            Behaviour = (@event, _, _) => @event.Name == "poison"
+                ? throw new InvalidOperationException($"cannot handle {@event.Number}")
+                : Task.CompletedTask,
+        };
+        using var host = await TestBus.StartAsync(redis, stream, probe, consumer: "only-instance", settings: settings);
+        var publisher = host.Services.GetRequiredService<IEventPublisher>();
+
+        var poisonId = await publisher.PublishAsync(new ThingHappened("poison", 42), _cancellation);
+        for (var i = 0; i < 3; i++)
+        {
+            await publisher.PublishAsync(new ThingHappened("healthy", i), _cancellation);
+        }
+
+        await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the poison entry to be dead-lettered");
+        var deadLetter = Assert.Single(await streams.DeadLettersAsync());
+        Assert.Equal(poisonId, deadLetter[EntryFields.OriginalId]);
+        Assert.Equal(Group, deadLetter[EntryFields.Group]);
+        Assert.Equal("only-instance", deadLetter[EntryFields.Consumer]);
+        Assert.Equal("3", deadLetter[EntryFields.Deliveries]);
+        Assert.Contains("cannot handle 42", deadLetter[EntryFields.Error].ToString(), StringComparison.Ordinal);
+        Assert.Contains(nameof(InvalidOperationException), deadLetter[EntryFields.Error].ToString(), StringComparison.Ordinal);
+        Assert.Equal(nameof(ThingHappened), deadLetter[EntryFields.Type]);
+        Assert.False(deadLetter[EntryFields.Data].IsNullOrEmpty);
+
+        // Two attempts in each of three deliveries; the healthy entries went through long before the last one.
+        Assert.Equal(6, probe.Started.Count(call => call.Event.Name == "poison"));
+        Assert.Equal([1L, 1L, 2L, 2L, 3L, 3L], probe.Started.Where(call => call.Event.Name == "poison").Select(call => call.DeliveryCount));
+        Assert.Equal([0, 1, 2], probe.Completed.Select(call => call.Event.Number));
+        var lastPoisonAttempt = probe.Started.Last(call => call.Event.Name == "poison").At;
+        Assert.All(probe.Completed, call => Assert.True(call.At < lastPoisonAttempt));
+        await Wait.UntilAsync(async () => (await streams.PendingAsync(Group)).Length == 0, Timeout, "the poison entry to be acknowledged");
+    }
+
+    [Theory]
+    [InlineData("""{"name":"wrong type","number":"seven"}""", "not a valid ThingHappened")]
+    [InlineData("""{"name": """, "not a valid ThingHappened")]
+    [InlineData("null", "JSON null")]
+    public async Task Entry_with_malformed_data_is_dead_lettered_at_once_with_the_reason(string data, string reason)
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis.Database, stream);
+        var probe = new HandlerProbe();
+        using var host = await TestBus.StartAsync(redis, stream, probe);
+
+        var badId = await streams.AddRawAsync(data: data);
+        await streams.AddRawAsync(data: """{"name":"fine","number":2}""");
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the entry behind the malformed one");
+        await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
+        var deadLetter = Assert.Single(await streams.DeadLettersAsync());
+        Assert.Equal(badId, deadLetter[EntryFields.OriginalId]);
+        Assert.Equal("1", deadLetter[EntryFields.Deliveries]);
+        Assert.Contains(reason, deadLetter[EntryFields.Error].ToString(), StringComparison.Ordinal);
+        Assert.Equal(data, deadLetter[EntryFields.Data]);
+        Assert.Equal("fine", Assert.Single(probe.Completed).Event.Name);
+        await Wait.UntilAsync(async () => (await streams.PendingAsync(Group)).Length == 0, Timeout, "both acknowledged");
+    }
+
+    [Theory]
+    [InlineData(EntryFields.Id)]
+    [InlineData(EntryFields.Type)]
+    [InlineData(EntryFields.Data)]
+    [InlineData(EntryFields.OccurredAt)]
+    public async Task Entry_missing_a_contract_field_is_dead_lettered_naming_the_field(string missing)
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis.Database, stream);
+        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe());
+
+        await streams.AddRawAsync(without: missing);
+
+        await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
+        var error = Assert.Single(await streams.DeadLettersAsync())[EntryFields.Error].ToString();
+        Assert.Contains($"no '{missing}' field", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entry_with_an_event_id_that_is_not_a_guid_is_dead_lettered()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis.Database, stream);
+        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe());
+
+        await streams.AddRawAsync(eventId: "not-a-guid");
+
+        await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
+        Assert.Contains("not a GUID", Assert.Single(await streams.DeadLettersAsync())[EntryFields.Error].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entry_delivered_more_often_than_MaxDeliveries_is_dead_lettered_without_running_its_handler()
+    {
+        // E.g. a handler that kills its process: it never fails cleanly, so only the delivery count can stop it.
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis.Database, stream);
+        await streams.CreateGroupAsync(Group);
+        var entryId = await streams.AddRawAsync();
+        await streams.ReadAsDeadConsumerAsync(Group, "crashed-0");
+        for (var delivery = 1; delivery <= 2; delivery++)
+        {
+            // XCLAIM without JUSTID counts a delivery, as a crashed consumer's XAUTOCLAIM would.
+            await redis.Database.StreamClaimAsync(stream, Group, $"crashed-{delivery}", 0, [entryId]);
+        }
+
+        var probe = new HandlerProbe();
+        var settings = new Dictionary<string, string?> { ["Messaging:MaxDeliveries"] = "2", ["Messaging:ReclaimAfter"] = "00:00:00.100" };
+        using var host = await TestBus.StartAsync(redis, stream, probe, settings: settings);
+
+        await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
+        Assert.Contains("more than MaxDeliveries", Assert.Single(await streams.DeadLettersAsync())[EntryFields.Error].ToString(), StringComparison.Ordinal);
+        Assert.Empty(probe.Started);
+    }
+}
