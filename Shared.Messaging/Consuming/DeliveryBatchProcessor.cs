@@ -42,6 +42,13 @@ internal sealed class DeliveryBatchProcessor(
                     break;
                 }
 
+                if (stopping.IsCancellationRequested)
+                {
+                    // SemaphoreSlim may grant a slot to a waiter whose token was cancelled a moment before.
+                    handlerSlots.Release();
+                    break;
+                }
+
                 running.Add(RunAsync(delivery, done, abort));
             }
 

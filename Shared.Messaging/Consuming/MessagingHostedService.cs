@@ -7,8 +7,9 @@ using Shop.Messaging.Configuration;
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// Runs one <see cref="StreamConsumer"/> per subscribed stream. Shutdown is two-stage: the host's stop signal ends
-/// reading at once, while handlers already running may finish until the host's shutdown timeout runs out; only
+/// Runs one <see cref="StreamConsumer"/> per subscribed stream. Shutdown is two-stage: the first stop signal
+/// (<see cref="IHostApplicationLifetime.ApplicationStopping"/>, or this service's own stop) ends reading and starts
+/// no further handler, while handlers already running may finish until the host's shutdown timeout runs out; only
 /// then are they cancelled. Whatever finished is acknowledged; the rest stays pending for the next owner.
 /// </summary>
 internal sealed class MessagingHostedService(
@@ -16,19 +17,22 @@ internal sealed class MessagingHostedService(
     IEnumerable<StreamSubscription> subscriptions,
     IOptions<MessagingOptions> options,
     ConsumerIdentity identity,
+    IHostApplicationLifetime lifetime,
     ILogger<MessagingHostedService> logger) : BackgroundService
 {
     private readonly CancellationTokenSource _abortHandlers = new();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // ApplicationStopping fires before any hosted service is stopped: the earliest moment to stop taking work.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         var streams = subscriptions.Select(subscription => subscription.Stream).Distinct().ToArray();
-        return Task.WhenAll(streams.Select(stream =>
+        await Task.WhenAll(streams.Select(stream =>
         {
             var consumer = ActivatorUtilities.CreateInstance<StreamConsumer>(
                 services, stream, options.Value, logger);
-            return consumer.RunAsync(stoppingToken, _abortHandlers.Token);
-        }));
+            return consumer.RunAsync(stopping.Token, _abortHandlers.Token);
+        })).ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Messaging.Publishing;
+using Shop.Messaging.Tests.Support;
+
+namespace Shop.Messaging.Tests;
+
+public sealed class LifecycleTests(RedisFixture redis)
+{
+    private const string Group = "test-service";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Graceful_shutdown_lets_the_running_handler_finish_acknowledges_it_and_leaves_the_rest_pending()
+    {
+        var stream = RedisFixture.UniqueName("notifications");
+        var streams = new StreamProbe(redis.Database, stream);
+        var release = new TaskCompletionSource();
+        var probe = new HandlerProbe
+        {
+            // The first handler is still running when shutdown begins; it must be allowed to finish.
+            Behaviour = (@event, _, _) => @event.Number == 0 ? release.Task : Task.CompletedTask,
+        };
+        var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = "01:00:00" };
+        using var host = TestBus.Build(redis, stream, probe, settings: settings);
+        var publisher = host.Services.GetRequiredService<IEventPublisher>();
+        for (var i = 0; i < 3; i++)
+        {
+            await publisher.PublishAsync(new ThingHappened("in-flight", i), _cancellation);
+        }
+
+        await host.StartAsync(_cancellation);
+        await Wait.UntilAsync(() => probe.Started.Count == 1, Timeout, "the first handler to start");
+
+        // ApplicationStopping is the first stop signal; its callbacks run before StopApplication returns.
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        release.SetResult();
+        await host.StopAsync(_cancellation);
+
+        var handled = Assert.Single(probe.Completed);
+        Assert.Equal(0, handled.Event.Number);
+        var pending = await streams.PendingAsync(Group);
+        Assert.DoesNotContain(pending, entry => entry.MessageId == handled.EntryId);
+        Assert.Equal(2, pending.Length);
+    }
+
+    [Fact]
+    public async Task Idle_consumer_cleanup_removes_idle_consumers_but_never_one_with_pending_entries()
+    {
+        var stream = RedisFixture.UniqueName("notifications");
+        var streams = new StreamProbe(redis.Database, stream);
+        await streams.CreateGroupAsync(Group);
+        await streams.AddRawAsync();
+        Assert.Single(await streams.ReadAsDeadConsumerAsync(Group, "crashed-with-pending"));
+        await redis.Database.ExecuteAsync("XGROUP", "CREATECONSUMER", stream, Group, "idle-with-nothing");
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Messaging:ConsumerIdleTimeout"] = "00:00:00.200",
+            ["Messaging:StatsInterval"] = "00:00:00.050",
+            // Far away, so the crashed consumer keeps its pending entry throughout the test.
+            ["Messaging:ReclaimAfter"] = "01:00:00",
+        };
+        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe(), consumer: "cleaner", settings: settings);
+
+        await Wait.UntilAsync(async () => (await streams.ConsumersAsync(Group)).All(consumer => consumer.Name != "idle-with-nothing"),
+            Timeout, "the idle consumer to be removed");
+        var consumers = await streams.ConsumersAsync(Group);
+        var crashed = Assert.Single(consumers, consumer => consumer.Name == "crashed-with-pending");
+        Assert.Equal(1, crashed.PendingMessageCount);
+        Assert.True(crashed.IdleTimeInMilliseconds > 200);
+        Assert.Contains(consumers, consumer => consumer.Name == "cleaner");
+    }
+}
