@@ -29,7 +29,9 @@ public sealed class LocalRedisServer : IDisposable
 
     public static bool IsInstalled() => FindExecutable() is not null;
 
-    public static async Task<LocalRedisServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="appendOnly">AOF on (the tests' default: durable like production); off for benchmarks that measure the bus, not the disk.</param>
+    /// <param name="cancellationToken">Cancels waiting for the server to answer.</param>
+    public static async Task<LocalRedisServer> StartAsync(bool appendOnly = true, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
         var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
@@ -45,7 +47,7 @@ public sealed class LocalRedisServer : IDisposable
                      "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--bind", "127.0.0.1",
                      "--dir", directory,
-                     "--appendonly", "yes",
+                     "--appendonly", appendOnly ? "yes" : "no",
                      "--appendfsync", "everysec",
                      "--save", "",
                      "--daemonize", "no",

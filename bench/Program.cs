@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Bench;
+using Shop.Messaging.DependencyInjection;
+using Shop.Messaging.Publishing;
+using Shop.Testing;
+using StackExchange.Redis;
+
+// Publish → handler latency at a fixed rate: Shared.Messaging against a raw blocking XREADGROUP loop, same Redis,
+// same run. (The full benchmark harness arrives with the benchmarks issue; this is its first scenario.)
+var quick = args.Contains("--quick");
+var rate = 1000;
+var seconds = quick ? 5 : 20;
+var count = rate * seconds;
+var warmUp = rate; // the first second
+var payload = new string('x', 200);
+
+using var server = await LocalRedisServer.StartAsync(appendOnly: false);
+Console.WriteLine($"redis-server on {server.ConnectionString}, {rate} events/s for {seconds} s, {Environment.ProcessorCount} cores");
+
+var raw = await RawBlockingLoopAsync(server.ConnectionString, count, rate, payload);
+var bus = await BusAsync(server.ConnectionString, count, rate, payload);
+
+Console.WriteLine();
+Console.WriteLine("| consumer | events | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+foreach (var (name, summary) in new[] { ("raw XREADGROUP BLOCK loop", raw.Summarize(warmUp)), ("Shared.Messaging", bus.Summarize(warmUp)) })
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {summary.Count} | {summary.P50:0.000} | {summary.P90:0.000} | {summary.P99:0.000} | {summary.P999:0.000} | {summary.Max:0.000} |"));
+}
+
+static async Task<Latency> BusAsync(string connectionString, int count, int rate, string payload)
+{
+    var latency = new Latency(count);
+    var stream = $"bench-{Guid.NewGuid():N}";
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = connectionString });
+    builder.AddRedisClient("redis");
+    builder.AddMessaging("bench").AddEvent(stream, BenchJsonContext.Default.LatencyProbed).Consume(stream);
+    builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+    builder.Services.AddSingleton(latency);
+    using var host = builder.Build();
+    await host.StartAsync();
+    var publisher = host.Services.GetRequiredService<IEventPublisher>();
+    await Pacer.RunAsync(rate, count, (i, sent) => publisher.PublishAsync(new LatencyProbed(i, sent, payload)));
+    await WaitForAsync(() => latency.Count >= count);
+    await host.StopAsync();
+    return latency;
+}
+
+static async Task<Latency> RawBlockingLoopAsync(string connectionString, int count, int rate, string payload)
+{
+    var latency = new Latency(count);
+    var stream = $"raw-{Guid.NewGuid():N}";
+    await using var shared = await ConnectionMultiplexer.ConnectAsync(connectionString);
+    await using var reader = await ConnectionMultiplexer.ConnectAsync(connectionString);
+    var database = shared.GetDatabase();
+    await database.StreamCreateConsumerGroupAsync(stream, "raw", StreamPosition.Beginning, createStream: true);
+    using var stop = new CancellationTokenSource();
+    var consumer = Task.Run(async () =>
+    {
+        var readerDatabase = reader.GetDatabase();
+        while (!stop.IsCancellationRequested)
+        {
+            var reply = await readerDatabase.ExecuteAsync("XREADGROUP", "GROUP", "raw", "c1", "COUNT", 100, "BLOCK", 1000, "STREAMS", (RedisKey)stream, ">");
+            if (reply.IsNull)
+            {
+                continue;
+            }
+
+            var top = (RedisResult[])reply!;
+            var entries = (RedisResult[])(reply.Resp3Type == ResultType.Map ? top[1] : ((RedisResult[])top[0]!)[1])!;
+            var ids = new RedisValue[entries.Length];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var entry = (RedisResult[])entries[i]!;
+                ids[i] = (RedisValue)entry[0];
+                var fields = (RedisValue[])entry[1]!;
+                latency.Record((long)fields[1]);
+            }
+
+            await database.StreamAcknowledgeAsync(stream, "raw", ids);
+        }
+    });
+    await Pacer.RunAsync(rate, count, (_, sent) => database.StreamAddAsync(stream, [new("sent", sent), new("data", payload)]));
+    await WaitForAsync(() => latency.Count >= count);
+    await stop.CancelAsync();
+    await consumer;
+    return latency;
+}
+
+static async Task WaitForAsync(Func<bool> condition)
+{
+    var deadline = DateTime.UtcNow.AddSeconds(30);
+    while (!condition() && DateTime.UtcNow < deadline)
+    {
+        await Task.Delay(10);
+    }
+}
