@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Telemetry;
@@ -14,16 +15,18 @@ namespace Shop.Messaging.Connections;
 internal sealed class BlockingStreamReader : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer _connection;
-    private readonly IConnectionMultiplexer _shared;
+    private readonly ConfigurationOptions _configuration;
     private readonly RedisKey _stream;
     private readonly object[] _arguments;
     private readonly ILogger _logger;
     private long? _clientId;
+    private EndPoint? _endpoint;
 
-    private BlockingStreamReader(ConnectionMultiplexer connection, IConnectionMultiplexer shared, string stream, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
+    private BlockingStreamReader(
+        ConnectionMultiplexer connection, ConfigurationOptions configuration, string stream, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
     {
         _connection = connection;
-        _shared = shared;
+        _configuration = configuration;
         _stream = stream;
         _logger = logger;
         _arguments =
@@ -45,7 +48,7 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
         // A blocked read is a slow command by design: the timeout must outlast the block.
         configuration.AsyncTimeout = (int)(options.BlockTimeout + TimeSpan.FromSeconds(10)).TotalMilliseconds;
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new BlockingStreamReader(connection, shared, stream, identity, options, logger);
+        return new BlockingStreamReader(connection, configuration, stream, identity, options, logger);
     }
 
     /// <summary>
@@ -72,29 +75,52 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
         }
     }
 
-    private async Task<long> ClientIdAsync()
+    // Sent through IServer: IDatabase.Execute refuses every CLIENT command unless admin commands are allowed.
+    private async Task<long?> ClientIdAsync()
     {
-        var endpoint = await _connection.GetDatabase().IdentifyEndpointAsync(_stream).ConfigureAwait(false);
-        var server = endpoint is null ? _connection.GetServers()[0] : _connection.GetServer(endpoint);
-        return (long)await server.ExecuteAsync("CLIENT", "ID").ConfigureAwait(false);
+        try
+        {
+            var endpoint = await _connection.GetDatabase().IdentifyEndpointAsync(_stream).ConfigureAwait(false);
+            var server = endpoint is null ? _connection.GetServers()[0] : _connection.GetServer(endpoint);
+            _endpoint = server.EndPoint;
+            return (long)await server.ExecuteAsync("CLIENT", "ID").ConfigureAwait(false);
+        }
+        catch (RedisServerException exception)
+        {
+            // E.g. an ACL without CLIENT ID: no early unblock then; the read ends at its block timeout.
+            MessagingLog.UnblockFailed(_logger, exception, (string?)_stream ?? "");
+            return null;
+        }
     }
 
+    /// <remarks>
+    /// The unblock must come from another connection (the blocked one answers nothing until its read ends), and
+    /// StackExchange.Redis sends CLIENT UNBLOCK only on a connection that allows admin commands: a short-lived one
+    /// is opened for it at shutdown rather than keeping an admin connection open all the time.
+    /// </remarks>
     private async Task UnblockAsync()
     {
-        if (_clientId is not { } clientId)
+        if (_clientId is not { } clientId || _endpoint is null)
         {
             return;
         }
 
         try
         {
-            var endpoint = await _connection.GetDatabase().IdentifyEndpointAsync(_stream).ConfigureAwait(false);
-            var server = endpoint is null ? _shared.GetServers()[0] : _shared.GetServer(endpoint);
-            await server.ExecuteAsync("CLIENT", "UNBLOCK", clientId, "TIMEOUT").ConfigureAwait(false);
+            var configuration = _configuration.Clone();
+            configuration.AllowAdmin = true;
+            configuration.ClientName += ":unblock";
+            var control = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+            await using (control.ConfigureAwait(false))
+            {
+                await control.GetServer(_endpoint).ExecuteAsync("CLIENT", "UNBLOCK", clientId, "TIMEOUT").ConfigureAwait(false);
+            }
         }
-        catch (RedisException exception)
+#pragma warning disable CA1031 // Best effort, fire-and-forget: whatever goes wrong, the read still ends at its block timeout.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
-            // E.g. an ACL without CLIENT: the read then simply ends at its block timeout.
+            // E.g. an ACL without CLIENT UNBLOCK.
             MessagingLog.UnblockFailed(_logger, exception, (string?)_stream ?? "");
         }
     }

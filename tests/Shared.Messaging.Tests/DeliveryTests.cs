@@ -60,6 +60,10 @@ public sealed class DeliveryTests(RedisFixture redis)
         probe.Behaviour = (_, _, cancellation) => Task.Delay(5, cancellation);
         using var first = await TestBus.StartAsync(redis, stream, probe, consumer: "instance-1");
         using var second = await TestBus.StartAsync(redis, stream, probe, consumer: "instance-2");
+        // Both must be waiting before the first publish, or the first to read takes a whole batch.
+        var streams = new StreamProbe(redis.Database, stream);
+        await Wait.UntilAsync(async () => await streams.IsReaderBlockedAsync("instance-1") && await streams.IsReaderBlockedAsync("instance-2"),
+            Timeout, "both consumers to wait for entries");
 
         var publisher = first.Services.GetRequiredService<IEventPublisher>();
         for (var i = 0; i < 100; i++)

@@ -46,6 +46,22 @@ public sealed class LifecycleTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Stopping_ends_a_blocked_read_at_once_instead_of_waiting_out_BlockTimeout()
+    {
+        var stream = RedisFixture.UniqueName("notifications");
+        var streams = new StreamProbe(redis.Database, stream);
+        var settings = new Dictionary<string, string?> { ["Messaging:BlockTimeout"] = "00:01:00" };
+        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe(), consumer: "blocked-instance", settings: settings);
+        await Wait.UntilAsync(() => streams.IsReaderBlockedAsync("blocked-instance"), Timeout, "the reader to block");
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        // CLIENT UNBLOCK … TIMEOUT ends the read as if its minute were over; without it the client stays blocked.
+        await Wait.UntilAsync(async () => !await streams.IsReaderBlockedAsync("blocked-instance"), Timeout, "the read to end");
+        await host.StopAsync(_cancellation);
+    }
+
+    [Fact]
     public async Task Idle_consumer_cleanup_removes_idle_consumers_but_never_one_with_pending_entries()
     {
         var stream = RedisFixture.UniqueName("notifications");

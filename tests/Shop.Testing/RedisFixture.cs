@@ -55,7 +55,10 @@ public sealed class RedisFixture : IAsyncLifetime
                 $"or set {ConnectionStringVariable} to the connection string of a Redis you run yourself.");
         }
 
-        _connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+        // Admin: tests inspect clients (CLIENT LIST) the way an operator would.
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        options.AllowAdmin = true;
+        _connection = await ConnectionMultiplexer.ConnectAsync(options);
     }
 
     public async ValueTask DisposeAsync()

@@ -42,5 +42,15 @@ public sealed class StreamProbe(IDatabase database, string stream)
     public async Task<StreamEntry[]> ReadAsDeadConsumerAsync(string group, string consumer, int count = 10) =>
         await database.StreamReadGroupAsync(stream, group, consumer, StreamPosition.NewMessages, count);
 
+    /// <summary>True once <paramref name="consumer"/>'s reader is blocked in XREADGROUP on this stream, waiting for entries.</summary>
+    public async Task<bool> IsReaderBlockedAsync(string consumer)
+    {
+        var server = database.Multiplexer.GetServers()[0];
+        var clients = (string?)await server.ExecuteAsync("CLIENT", "LIST", "TYPE", "normal") ?? "";
+        return clients.Split('\n').Any(client =>
+            client.Contains($" name={consumer}:{stream}:reader ", StringComparison.Ordinal)
+            && client.Contains(" flags=b ", StringComparison.Ordinal));
+    }
+
     public async Task<StreamConsumerInfo[]> ConsumersAsync(string group) => await database.StreamConsumerInfoAsync(stream, group);
 }

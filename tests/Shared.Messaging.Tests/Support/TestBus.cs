@@ -15,7 +15,8 @@ public static class TestBus
         string service = "test-service",
         string? consumer = null,
         IDictionary<string, string?>? settings = null,
-        bool consume = true)
+        bool consume = true,
+        TimeProvider? timeProvider = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +30,11 @@ public static class TestBus
         }
 
         builder.AddRedisClient("redis");
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+
         var messaging = builder.AddMessaging(service)
             .AddEvent(stream, TestEventsJsonContext.Default.ThingHappened)
             .AddEvent(stream, TestEventsJsonContext.Default.NobodyCares);
@@ -48,9 +54,10 @@ public static class TestBus
         HandlerProbe probe,
         string service = "test-service",
         string? consumer = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? timeProvider = null)
     {
-        var host = Build(redis, stream, probe, service, consumer, settings);
+        var host = Build(redis, stream, probe, service, consumer, settings, timeProvider: timeProvider);
         await host.StartAsync(TestContext.Current.CancellationToken);
         return host;
     }
