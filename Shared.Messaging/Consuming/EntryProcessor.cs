@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Events;
+using Shop.Messaging.Inbox;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;
 
@@ -104,10 +105,14 @@ internal sealed class EntryProcessor(
         {
             try
             {
-                await DispatchAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
+                var handled = await DispatchAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
                 metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, timeProvider.GetElapsedTime(started));
-                metrics.Consumed(stream, identity.Group, envelope.TypeName);
-                activity?.SetTag(MessagingTelemetry.OutcomeTag, "handled");
+                if (handled)
+                {
+                    metrics.Consumed(stream, identity.Group, envelope.TypeName);
+                }
+
+                activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
                 return true;
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -157,7 +162,8 @@ internal sealed class EntryProcessor(
         return false;
     }
 
-    private async Task DispatchAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
+    /// <summary>Runs the handlers in a scope of their own; false when the inbox says the event was applied already.</summary>
+    private async Task<bool> DispatchAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
     {
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
@@ -169,7 +175,21 @@ internal sealed class EntryProcessor(
             context.EntryId = delivery.Entry.Id.ToString();
             context.EventId = envelope.EventId;
             context.DeliveryCount = delivery.DeliveryCount;
+            var inbox = scope.ServiceProvider.GetService<IInbox>();
+            if (inbox is not null && !await inbox.TryBeginAsync(context, @event.GetType(), abort).ConfigureAwait(false))
+            {
+                MessagingLog.Duplicate(logger, stream, context.EntryId, envelope.TypeName, envelope.EventId);
+                metrics.Duplicate(stream, identity.Group);
+                return false;
+            }
+
             await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(@event, abort).ConfigureAwait(false);
+            if (inbox is not null)
+            {
+                await inbox.CompleteAsync(context, abort).ConfigureAwait(false);
+            }
+
+            return true;
         }
     }
 

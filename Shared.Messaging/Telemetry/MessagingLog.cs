@@ -26,6 +26,9 @@ internal static partial class MessagingLog
     [LoggerMessage(1011, LogLevel.Information, "Entry {EntryId} on {Stream} was deleted while pending; acknowledged")]
     public static partial void EntryGone(ILogger logger, string stream, string entryId);
 
+    [LoggerMessage(1012, LogLevel.Information, "Entry {EntryId} on {Stream} carries {EventType} {EventId}, applied already; acknowledged without running the handlers")]
+    public static partial void Duplicate(ILogger logger, string stream, string entryId, string eventType, Guid eventId);
+
     [LoggerMessage(1020, LogLevel.Warning, "Handler for {EventType} failed on entry {EntryId} of {Stream} (attempt {Attempt} of {Attempts})")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string stream, string entryId, string eventType, int attempt, int attempts);
 

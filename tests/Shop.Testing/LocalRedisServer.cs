@@ -31,11 +31,12 @@ public sealed class LocalRedisServer : IDisposable
 
     /// <param name="appendOnly">AOF on (the tests' default: durable like production); off for benchmarks that measure the bus, not the disk.</param>
     /// <param name="cancellationToken">Cancels waiting for the server to answer.</param>
-    public static async Task<LocalRedisServer> StartAsync(bool appendOnly = true, CancellationToken cancellationToken = default)
+    /// <param name="port">The port to listen on; a free one when not given.</param>
+    public static async Task<LocalRedisServer> StartAsync(bool appendOnly = true, int? port = null, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
         var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
-        var port = FreeLoopbackPort();
+        port ??= FreeLoopbackPort();
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -44,7 +45,7 @@ public sealed class LocalRedisServer : IDisposable
         };
         foreach (var argument in new[]
                  {
-                     "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--bind", "127.0.0.1",
                      "--dir", directory,
                      "--appendonly", appendOnly ? "yes" : "no",
@@ -58,7 +59,7 @@ public sealed class LocalRedisServer : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        var server = new LocalRedisServer(process, directory, port);
+        var server = new LocalRedisServer(process, directory, port.Value);
         try
         {
             await server.WaitUntilAnsweringAsync(cancellationToken);
@@ -123,7 +124,7 @@ public sealed class LocalRedisServer : IDisposable
         }, TimeSpan.FromSeconds(20), "redis-server to answer PING");
     }
 
-    private static int FreeLoopbackPort()
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

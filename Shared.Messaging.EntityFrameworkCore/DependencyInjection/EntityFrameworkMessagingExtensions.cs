@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.Messaging.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.Inbox;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.EntityFrameworkCore.Storage;
+using Shop.Messaging.Events;
+using Shop.Messaging.Inbox;
+
+namespace Shop.Messaging.EntityFrameworkCore.DependencyInjection;
+
+/// <summary>Adds the outbox and the inbox, stored in a service's own DbContext.</summary>
+public static class EntityFrameworkMessagingExtensions
+{
+    /// <summary>
+    /// Stores outbox and inbox in <typeparamref name="TDbContext"/> (whose model must call
+    /// <see cref="MessagingModelBuilderExtensions.AddMessagingTables"/>): registers <see cref="IOutbox"/>, the relay,
+    /// the inbox for every consumed event, the pruner, and the interceptors (commit wake-up, SQLite WAL).
+    /// </summary>
+    public static EntityFrameworkMessagingBuilder UseEntityFrameworkStore<TDbContext>(this MessagingBuilder messaging, IConfiguration configuration)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(messaging);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = messaging.Services;
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PruningOptions>().Bind(configuration.GetSection(PruningOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxCommitInterceptor>();
+        services.TryAddSingleton<SqliteWalInterceptor>();
+        services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(
+            provider.GetRequiredService<OutboxCommitInterceptor>(),
+            provider.GetRequiredService<SqliteWalInterceptor>()));
+
+        services.TryAddScoped<IOutbox, EntityFrameworkOutbox<TDbContext>>();
+        services.TryAddScoped<IInbox, EntityFrameworkInbox<TDbContext>>();
+        services.AddHostedService<OutboxRelay<TDbContext>>();
+        services.AddHostedService<MessagingStorePruner<TDbContext>>();
+        return new EntityFrameworkMessagingBuilder(messaging);
+    }
+}
+
+/// <summary>Fine-tunes the store: which events skip the inbox.</summary>
+public sealed class EntityFrameworkMessagingBuilder(MessagingBuilder messaging)
+{
+    public MessagingBuilder Messaging { get; } = messaging;
+
+    /// <summary>
+    /// <typeparamref name="TEvent"/>'s handlers touch no database (e.g. they push to a live connection), so its
+    /// deliveries skip the inbox and run every time they arrive.
+    /// </summary>
+    public EntityFrameworkMessagingBuilder WithoutInbox<TEvent>()
+        where TEvent : IntegrationEvent
+    {
+        Messaging.Services.Configure<InboxOptions>(options => options.ExcludedEventTypes.Add(typeof(TEvent)));
+        return this;
+    }
+}

@@ -1,0 +1,64 @@
+using Shop.Messaging.Publishing;
+
+namespace Shop.Messaging.EntityFrameworkCore.Outbox;
+
+/// <summary>
+/// An event waiting to be published, written in the same transaction as the change that raised it. Its
+/// autoincrement <see cref="Id"/> is its commit order (SQLite has one writer at a time).
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+
+    public required string EventId { get; init; }
+
+    public required string Stream { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string Data { get; init; }
+
+    public DateTime OccurredAt { get; init; }
+
+    public required string Source { get; init; }
+
+    /// <summary>The trace context the event was raised in, so the relay's publish continues that trace.</summary>
+    public string? TraceParent { get; init; }
+
+    public string? TraceState { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    /// <summary>Null until the entry is in its stream.</summary>
+    public DateTime? PublishedAt { get; set; }
+
+    /// <summary>The relay batch that holds the row; with <see cref="LeasedUntil"/>, keeps two relays from sending it twice.</summary>
+    public string? LeaseToken { get; set; }
+
+    public DateTime? LeasedUntil { get; set; }
+
+    /// <summary>Failed publish attempts, and the last error, for the operator.</summary>
+    public int Attempts { get; set; }
+
+    public string? LastError { get; set; }
+
+    public static OutboxMessage From(OutgoingEntry entry, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new OutboxMessage
+        {
+            EventId = entry.EventId,
+            Stream = entry.Stream,
+            Type = entry.TypeName,
+            Data = entry.Data,
+            OccurredAt = entry.OccurredAt.UtcDateTime,
+            Source = entry.Source,
+            TraceParent = entry.TraceParent,
+            TraceState = entry.TraceState,
+            CreatedAt = createdAt.UtcDateTime,
+        };
+    }
+
+    public OutgoingEntry ToOutgoingEntry() => new(
+        Stream, EventId, Type, Data, new DateTimeOffset(DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc)), Source, TraceParent, TraceState);
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.Inbox;
+using Shop.Messaging.EntityFrameworkCore.Tests.Support;
+using Shop.Messaging.Events;
+using StackExchange.Redis;
+
+namespace Shop.Messaging.EntityFrameworkCore.Tests;
+
+public sealed class InboxTests(RedisFixture redis)
+{
+    private const string Group = "counter-service";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Same_event_written_twice_to_the_stream_applies_its_effect_once()
+    {
+        using var database = new TestDatabase();
+        var stream = RedisFixture.UniqueName("counters");
+        var faults = new HandlerFaults();
+        using var host = await StoreHost.StartAsync(redis.ConnectionString, stream, database.File, faults);
+        var eventId = Guid.NewGuid();
+
+        await AddEntryAsync(stream, eventId, by: 4);
+        await AddEntryAsync(stream, eventId, by: 4);
+
+        await Wait.UntilAsync(async () => await redis.Database.StreamPendingAsync(stream, Group) is { PendingMessageCount: 0 }
+                                           && (await redis.Database.StreamGroupInfoAsync(stream))[0].EntriesRead == 2,
+            Timeout, "both entries read and acknowledged");
+        Assert.Equal(4, await Raise.CounterAsync(host, "target"));
+        Assert.Single(faults.Calls);
+        Assert.Equal(1, await Raise.QueryAsync(host, db => db.Set<InboxMessage>().CountAsync(_cancellation)));
+    }
+
+    [Fact]
+    public async Task Redelivery_after_a_crash_between_commit_and_ack_applies_the_effect_once()
+    {
+        using var database = new TestDatabase();
+        var stream = RedisFixture.UniqueName("counters");
+        await redis.Database.StreamCreateConsumerGroupAsync(stream, Group, StreamPosition.Beginning, createStream: true);
+        var eventId = Guid.NewGuid();
+        var entryId = await AddEntryAsync(stream, eventId, by: 6);
+        // A consumer read it, committed its effect with the inbox record, and died before XACK.
+        Assert.Single(await redis.Database.StreamReadGroupAsync(stream, Group, "crashed-instance", StreamPosition.NewMessages));
+        var faults = new HandlerFaults();
+        var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = "00:00:00.200" };
+        using (var beforeCrash = StoreHost.Build(redis.ConnectionString, stream, database.File, settings: settings))
+        {
+            using var scope = beforeCrash.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<CounterDb>();
+            db.Counters.Add(new Counter { Name = "target", Value = 6 });
+            db.Set<InboxMessage>().Add(new InboxMessage
+            {
+                ConsumerGroup = Group, EventId = eventId, EventType = nameof(CounterBumped), Stream = stream,
+                EntryId = entryId.ToString(), ProcessedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync(_cancellation);
+        }
+
+        using var host = await StoreHost.StartAsync(redis.ConnectionString, stream, database.File, faults, settings: settings);
+
+        await Wait.UntilAsync(async () => (await redis.Database.StreamPendingAsync(stream, Group)).PendingMessageCount == 0,
+            Timeout, "the taken-over entry to be acknowledged");
+        Assert.Equal(6, await Raise.CounterAsync(host, "target"));
+        Assert.Empty(faults.Calls);
+    }
+
+    [Fact]
+    public async Task Handler_failing_after_writing_commits_neither_effect_nor_inbox_record_and_the_retry_applies_it_once()
+    {
+        using var database = new TestDatabase();
+        var stream = RedisFixture.UniqueName("counters");
+        var faults = new HandlerFaults { FailAfterWriting = 1 };
+        var settings = new Dictionary<string, string?> { ["Messaging:RetryBackoff"] = "00:00:00.010" };
+        using var host = await StoreHost.StartAsync(redis.ConnectionString, stream, database.File, faults, settings: settings);
+        var eventId = Guid.NewGuid();
+
+        await AddEntryAsync(stream, eventId, by: 9);
+
+        await Wait.UntilAsync(async () => (await redis.Database.StreamGroupInfoAsync(stream)) is [{ EntriesRead: 1, PendingMessageCount: 0 }],
+            Timeout, "the entry to be handled and acknowledged");
+        Assert.Equal(2, faults.Calls.Count);
+        Assert.Equal(9, await Raise.CounterAsync(host, "target"));
+        var record = Assert.Single(await Raise.QueryAsync(host, db => db.Set<InboxMessage>().ToListAsync(_cancellation)));
+        Assert.Equal((Group, eventId), (record.ConsumerGroup, record.EventId));
+    }
+
+    [Fact]
+    public async Task Event_excluded_from_the_inbox_runs_on_every_delivery_and_leaves_no_record()
+    {
+        using var database = new TestDatabase();
+        var stream = RedisFixture.UniqueName("counters");
+        var faults = new HandlerFaults();
+        using var host = StoreHost.Build(redis.ConnectionString, stream, database.File, faults, configure: store => store.WithoutInbox<CounterBumped>());
+        await host.StartAsync(_cancellation);
+        var eventId = Guid.NewGuid();
+
+        await AddEntryAsync(stream, eventId, by: 1);
+        await AddEntryAsync(stream, eventId, by: 1);
+
+        await Wait.UntilAsync(() => faults.Calls.Count == 2, Timeout, "both deliveries handled");
+        await Wait.UntilAsync(async () => await Raise.CounterAsync(host, "target") == 2, Timeout, "both effects");
+        Assert.Equal(0, await Raise.QueryAsync(host, db => db.Set<InboxMessage>().CountAsync(_cancellation)));
+    }
+
+    private async Task<RedisValue> AddEntryAsync(string stream, Guid eventId, int by) =>
+        await redis.Database.StreamAddAsync(stream,
+        [
+            new(EntryFields.Id, eventId.ToString()),
+            new(EntryFields.Type, nameof(CounterBumped)),
+            new(EntryFields.Data, $$"""{"counter":"target","by":{{by}}}"""),
+            new(EntryFields.OccurredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            new(EntryFields.Source, "a-test"),
+        ]);
+}

@@ -1,0 +1,40 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
+
+/// <summary>The consuming side's effect: add to a counter, in one transaction with the inbox record.</summary>
+public sealed class BumpCounter(CounterDb db, HandlerFaults faults) : INotificationHandler<CounterBumped>
+{
+    public async ValueTask Handle(CounterBumped notification, CancellationToken cancellationToken)
+    {
+        faults.Calls.Add(notification.Id);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var counter = await db.Counters.FindAsync([notification.Counter], cancellationToken);
+        if (counter is null)
+        {
+            counter = new Counter { Name = notification.Counter };
+            db.Counters.Add(counter);
+        }
+
+        counter.Value += notification.By;
+        await db.SaveChangesAsync(cancellationToken);
+        if (faults.FailAfterWriting > 0 && Interlocked.Decrement(ref faults.FailAfterWriting) >= 0)
+        {
+            // Written, not committed: the transaction rolls back when it is disposed.
+            throw new InvalidOperationException("failed after writing");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
+
+/// <summary>What a test lets the handler do wrong, and what it saw.</summary>
+public sealed class HandlerFaults
+{
+#pragma warning disable CA1051 // Decremented with Interlocked by the handler.
+    public int FailAfterWriting;
+#pragma warning restore CA1051
+
+    public System.Collections.Concurrent.ConcurrentBag<Guid> Calls { get; } = [];
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Messaging.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
+
+namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
+
+/// <summary>A host wired as a service is: Aspire's Redis client, the bus, the EF store on a real SQLite file, Mediator.</summary>
+public static class StoreHost
+{
+    public static async Task<IHost> StartAsync(
+        string redisConnectionString,
+        string stream,
+        string databaseFile,
+        HandlerFaults? faults = null,
+        bool consume = true,
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? timeProvider = null)
+    {
+        var host = Build(redisConnectionString, stream, databaseFile, faults, consume, settings, timeProvider);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
+    }
+
+    public static IHost Build(
+        string redisConnectionString,
+        string stream,
+        string databaseFile,
+        HandlerFaults? faults = null,
+        bool consume = true,
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? timeProvider = null,
+        Action<EntityFrameworkMessagingBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redisConnectionString,
+            ["Messaging:ConsumerName"] = RedisFixture.UniqueName("consumer"),
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+
+        builder.AddRedisClient("redis");
+        builder.Services.AddDbContext<CounterDb>(options => options.UseSqlite($"Data Source={databaseFile}"));
+        var messaging = builder.AddMessaging("counter-service").AddEvent(stream, CounterJsonContext.Default.CounterBumped);
+        if (consume)
+        {
+            messaging.Consume(stream);
+        }
+
+        var store = messaging.UseEntityFrameworkStore<CounterDb>(builder.Configuration);
+        configure?.Invoke(store);
+        builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddSingleton(faults ?? new HandlerFaults());
+        var host = builder.Build();
+        using var scope = host.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<CounterDb>().Database.EnsureCreated();
+        return host;
+    }
+}
