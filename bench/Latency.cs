@@ -10,9 +10,11 @@ internal sealed class Latency(int capacity)
 
     public int Count => Volatile.Read(ref _count);
 
-    public void Record(long sentTimestamp)
+    public void Record(long sentTimestamp) => Record(sentTimestamp, Stopwatch.GetTimestamp());
+
+    public void Record(long sentTimestamp, long arrivedTimestamp)
     {
-        var elapsed = Stopwatch.GetTimestamp() - sentTimestamp;
+        var elapsed = arrivedTimestamp - sentTimestamp;
         var index = Interlocked.Increment(ref _count) - 1;
         if (index < _ticks.Length)
         {

@@ -22,11 +22,19 @@ Console.WriteLine($"redis-server on {server.ConnectionString}, {rate} events/s f
 
 var raw = await RawBlockingLoopAsync(server.ConnectionString, count, rate, payload);
 var bus = await BusAsync(server.ConnectionString, count, rate, payload);
+var outboxRate = 200;
+var outboxCount = outboxRate * seconds;
+var outbox = await OutboxLatency.RunAsync(server.ConnectionString, outboxRate, outboxCount, payload);
 
 Console.WriteLine();
 Console.WriteLine("| consumer | events | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-foreach (var (name, summary) in new[] { ("raw XREADGROUP BLOCK loop", raw.Summarize(warmUp)), ("Shared.Messaging", bus.Summarize(warmUp)) })
+foreach (var (name, summary) in new[]
+         {
+             ("raw XREADGROUP BLOCK loop: publish → handler", raw.Summarize(warmUp)),
+             ("Shared.Messaging: publish → handler", bus.Summarize(warmUp)),
+             ($"outbox at {outboxRate}/s: commit → in the stream", outbox.Summarize(outboxRate)),
+         })
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {summary.Count} | {summary.P50:0.000} | {summary.P90:0.000} | {summary.P99:0.000} | {summary.P999:0.000} | {summary.Max:0.000} |"));
