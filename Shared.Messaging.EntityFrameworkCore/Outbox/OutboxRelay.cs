@@ -48,7 +48,7 @@ internal sealed class OutboxRelay<TDbContext>(
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException or DbException or DbUpdateException)
             {
-                StoreLog.RelayFailed(logger, exception, settings.BatchSize, backoff);
+                StoreLog.RelayFailed(logger, exception, backoff);
                 try
                 {
                     await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);

@@ -8,8 +8,8 @@ internal static partial class StoreLog
     [LoggerMessage(1100, LogLevel.Debug, "Relayed {Count} outbox rows")]
     public static partial void Relayed(ILogger logger, int count);
 
-    [LoggerMessage(1101, LogLevel.Warning, "Outbox relay could not publish; {Count} rows stay unpublished, next try in {Backoff}")]
-    public static partial void RelayFailed(ILogger logger, Exception exception, int count, TimeSpan backoff);
+    [LoggerMessage(1101, LogLevel.Warning, "Outbox relay could not publish; the rows stay in the outbox, next try in {Backoff}")]
+    public static partial void RelayFailed(ILogger logger, Exception exception, TimeSpan backoff);
 
     [LoggerMessage(1102, LogLevel.Information, "Pruned {Outbox} published outbox rows and {Inbox} inbox records")]
     public static partial void Pruned(ILogger logger, int outbox, int inbox);
