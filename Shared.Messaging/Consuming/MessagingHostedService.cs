@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
+using StackExchange.Redis;
 
 namespace Shop.Messaging.Consuming;
 
@@ -18,16 +19,41 @@ internal sealed class MessagingHostedService(
     IOptions<MessagingOptions> options,
     ConsumerIdentity identity,
     IHostApplicationLifetime lifetime,
+    IConnectionMultiplexer redis,
     ILogger<MessagingHostedService> logger) : BackgroundService
 {
     private readonly CancellationTokenSource _abortHandlers = new();
+
+    private string[] Streams => [.. subscriptions.Select(subscription => subscription.Stream).Distinct()];
+
+    /// <summary>
+    /// Creates the consumer groups before the host reports started, when Redis is connected: whatever is published
+    /// after start-up then reaches this service whatever <see cref="MessagingOptions.NewGroupStartsAt"/> says.
+    /// With Redis down the service still starts; its consumer loops create the groups once Redis answers.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (redis.IsConnected)
+        {
+            try
+            {
+                await Task.WhenAll(Streams.Select(stream => ConsumerGroup.EnsureAsync(
+                    redis.GetDatabase(), stream, identity.Group, options.Value.NewGroupStartsAt))).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                Telemetry.MessagingLog.GroupsNotCreatedAtStart(logger, exception);
+            }
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // ApplicationStopping fires before any hosted service is stopped: the earliest moment to stop taking work.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        var streams = subscriptions.Select(subscription => subscription.Stream).Distinct().ToArray();
-        await Task.WhenAll(streams.Select(stream =>
+        await Task.WhenAll(Streams.Select(stream =>
         {
             var consumer = ActivatorUtilities.CreateInstance<StreamConsumer>(
                 services, stream, options.Value, logger);

@@ -67,18 +67,8 @@ internal sealed class StreamConsumer(
         await background.ConfigureAwait(false);
     }
 
-    private async Task EnsureGroupAsync()
-    {
-        var position = options.NewGroupStartsAt == GroupStartPosition.Beginning ? StreamPosition.Beginning : StreamPosition.NewMessages;
-        try
-        {
-            await redis.GetDatabase().StreamCreateConsumerGroupAsync(stream, identity.Group, position, createStream: true).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // The group exists already: another instance, or an earlier run, created it.
-        }
-    }
+    private Task EnsureGroupAsync() =>
+        ConsumerGroup.EnsureAsync(redis.GetDatabase(), stream, identity.Group, options.NewGroupStartsAt);
 
     private async Task RecoverOwnPendingAsync(DeliveryBatchProcessor batches, CancellationToken stopping, CancellationToken abort)
     {

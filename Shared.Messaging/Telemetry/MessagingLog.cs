@@ -56,6 +56,9 @@ internal static partial class MessagingLog
     [LoggerMessage(1032, LogLevel.Warning, "Background work '{Work}' failed; it runs again on its next tick")]
     public static partial void BackgroundWorkFailed(ILogger logger, Exception exception, string work);
 
+    [LoggerMessage(1034, LogLevel.Warning, "Could not create the consumer groups at start; the consumer loops create them once Redis answers")]
+    public static partial void GroupsNotCreatedAtStart(ILogger logger, Exception exception);
+
     [LoggerMessage(1033, LogLevel.Debug, "Could not unblock the reader of {Stream}; it stops at its block timeout")]
     public static partial void UnblockFailed(ILogger logger, Exception exception, string stream);
 }

@@ -46,6 +46,19 @@ public sealed class LifecycleTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Consumer_group_exists_once_the_host_has_started_so_a_group_starting_at_the_end_misses_nothing_published_after()
+    {
+        var stream = RedisFixture.UniqueName("notifications");
+        var probe = new HandlerProbe();
+        var settings = new Dictionary<string, string?> { ["Messaging:NewGroupStartsAt"] = "End" };
+        using var host = await TestBus.StartAsync(redis, stream, probe, settings: settings);
+
+        await new StreamProbe(redis.Database, stream).AddRawAsync(data: """{"name":"right after start","number":1}""");
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the entry published right after start");
+    }
+
+    [Fact]
     public async Task Stopping_ends_a_blocked_read_at_once_instead_of_waiting_out_BlockTimeout()
     {
         var stream = RedisFixture.UniqueName("notifications");

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
 
@@ -48,6 +49,11 @@ public static class StoreHost
         if (timeProvider is not null)
         {
             builder.Services.AddSingleton(timeProvider);
+        }
+
+        if (Environment.GetEnvironmentVariable("SHOP_TEST_LOG") == "1")
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
         }
 
         builder.AddRedisClient("redis");

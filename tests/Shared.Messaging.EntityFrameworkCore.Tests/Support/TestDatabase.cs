@@ -10,6 +10,13 @@ public sealed class TestDatabase : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A background service of a disposed host may still be closing its connection; the OS cleans temp folders.
+        }
     }
 }

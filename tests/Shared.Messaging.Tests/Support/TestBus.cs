@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Shop.Messaging.DependencyInjection;
 
 namespace Shop.Messaging.Tests.Support;
@@ -27,6 +28,11 @@ public static class TestBus
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (Environment.GetEnvironmentVariable("SHOP_TEST_LOG") == "1")
+        {
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
         }
 
         builder.AddRedisClient("redis");
