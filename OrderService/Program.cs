@@ -1,5 +1,18 @@
-// The service's endpoints, database and event handlers arrive with the services issue; until then it only starts.
+using Shop.OrderService;
+using Shop.OrderService.Api;
+using Shop.OrderService.Data;
+using Shop.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddOrderService();
+
 var app = builder.Build();
-app.MapGet("/alive", () => Results.Ok());
-app.Run();
+await app.MigrateDatabaseAsync<OrderDb>();
+app.UseServiceApi();
+app.MapOrdersEndpoints();
+app.MapDefaultEndpoints();
+await app.RunAsync();
+
+/// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
+using Shop.Contracts.Orders;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.OrderService.Data;
+using Shop.OrderService.Domain;
+
+namespace Shop.OrderService.Api;
+
+/// <summary>The <c>/orders</c> resource. Every write raises its event through the outbox, so it needs no Redis to answer.</summary>
+internal static class OrdersEndpoints
+{
+    public static IEndpointRouteBuilder MapOrdersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/orders").WithTags("Orders");
+        orders.MapPost("/", PlaceAsync).WithName("PlaceOrder");
+        orders.MapGet("/{orderId:guid}", GetAsync).WithName("GetOrder");
+        orders.MapGet("/", ListAsync).WithName("ListOrders");
+        orders.MapPost("/{orderId:guid}/cancel", CancelAsync).WithName("CancelOrder");
+        return app;
+    }
+
+    private static async Task<Results<AcceptedAtRoute<PlacedOrderResponse>, ValidationProblem>> PlaceAsync(
+        PlaceOrderRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        OrderDb db,
+        IOutbox outbox,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var errors = PlaceOrderValidation.Validate(request);
+        if (idempotencyKey is { Length: > 200 })
+        {
+            errors["Idempotency-Key"] = ["An idempotency key has at most 200 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (idempotencyKey is not null && await FindByIdempotencyKeyAsync(db, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return Accepted(earlier);
+        }
+
+        var order = Order.Place(request.CustomerId!, request.Items!.Select(line => (line.Sku!, line.Quantity)), idempotencyKey, timeProvider.GetUtcNow());
+        db.Orders.Add(order);
+        outbox.Add(new OrderPlaced(order.Id, order.CustomerId, [.. order.Items.Select(item => new OrderLine(item.Sku, item.Quantity))])
+        {
+            OccurredAt = timeProvider.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // The same key raced us and won: its order is the answer to both requests.
+            db.ChangeTracker.Clear();
+            if (await FindByIdempotencyKeyAsync(db, idempotencyKey, cancellationToken) is { } winner)
+            {
+                return Accepted(winner);
+            }
+
+            throw;
+        }
+
+        return Accepted(order);
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, NotFound>> GetAsync(Guid orderId, OrderDb db, CancellationToken cancellationToken) =>
+        await db.Orders.AsNoTracking().SingleOrDefaultAsync(order => order.Id == orderId, cancellationToken) is { } order
+            ? TypedResults.Ok(ToResponse(order))
+            : TypedResults.NotFound();
+
+    private static async Task<Ok<List<OrderResponse>>> ListAsync(string? customerId, OrderStatus? status, OrderDb db, CancellationToken cancellationToken)
+    {
+        var query = db.Orders.AsNoTracking();
+        if (!string.IsNullOrEmpty(customerId))
+        {
+            query = query.Where(order => order.CustomerId == customerId);
+        }
+
+        if (status is { } wanted)
+        {
+            query = query.Where(order => order.Status == wanted);
+        }
+
+        var orders = await query.OrderByDescending(order => order.CreatedAt).Take(500).ToListAsync(cancellationToken);
+        return TypedResults.Ok(orders.Select(ToResponse).ToList());
+    }
+
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(
+        Guid orderId, OrderDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!order.Cancel(timeProvider.GetUtcNow()))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The order cannot be cancelled.",
+                detail: $"The order is {order.Status}.");
+        }
+
+        outbox.Add(new OrderCancelled(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/orders/{order.Id}");
+    }
+
+    private static Task<Order?> FindByIdempotencyKeyAsync(OrderDb db, string key, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().SingleOrDefaultAsync(order => order.IdempotencyKey == key, cancellationToken);
+
+    private static AcceptedAtRoute<PlacedOrderResponse> Accepted(Order order) =>
+        TypedResults.AcceptedAtRoute(new PlacedOrderResponse(order.Id, order.Status.ToString()), "GetOrder", new { orderId = order.Id });
+
+    private static OrderResponse ToResponse(Order order) => new(
+        order.Id,
+        order.CustomerId,
+        order.Status.ToString(),
+        [.. order.Items.Select(item => new OrderLineResponse(item.Sku, item.Quantity))],
+        order.Reason,
+        DateTime.SpecifyKind(order.CreatedAt, DateTimeKind.Utc),
+        DateTime.SpecifyKind(order.UpdatedAt, DateTimeKind.Utc),
+        order.NotifiedAt is { } notified ? DateTime.SpecifyKind(notified, DateTimeKind.Utc) : null);
+}

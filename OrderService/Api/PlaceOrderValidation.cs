@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+
+namespace Shop.OrderService.Api;
+
+/// <summary>The rules a new order must meet; each broken rule names its field, as ProblemDetails' <c>errors</c> shows it.</summary>
+internal static partial class PlaceOrderValidation
+{
+    public const int MaxItems = 100;
+    public const int MaxQuantity = 10_000;
+
+    public static Dictionary<string, string[]> Validate(PlaceOrderRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.CustomerId))
+        {
+            errors["customerId"] = ["A customer id is required."];
+        }
+        else if (request.CustomerId.Length > 100)
+        {
+            errors["customerId"] = ["A customer id has at most 100 characters."];
+        }
+
+        if (request.Items is not { Count: > 0 })
+        {
+            errors["items"] = ["An order needs at least one item."];
+            return errors;
+        }
+
+        if (request.Items.Count > MaxItems)
+        {
+            errors["items"] = [$"An order has at most {MaxItems} items."];
+        }
+
+        for (var i = 0; i < request.Items.Count; i++)
+        {
+            var line = request.Items[i];
+            if (line is null || string.IsNullOrWhiteSpace(line.Sku) || !SkuPattern().IsMatch(line.Sku))
+            {
+                errors[$"items[{i}].sku"] = ["A SKU is 1 to 64 letters, digits or dashes."];
+            }
+
+            if (line is not null && line.Quantity is < 1 or > MaxQuantity)
+            {
+                errors[$"items[{i}].quantity"] = [$"A quantity is between 1 and {MaxQuantity}."];
+            }
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex SkuPattern();
+}

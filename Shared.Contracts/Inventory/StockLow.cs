@@ -1,0 +1,6 @@
+using Shop.Messaging.Events;
+
+namespace Shop.Contracts.Inventory;
+
+/// <summary>A product's available stock fell below its threshold: the operations team should restock.</summary>
+public sealed record StockLow(string Sku, int Available, int Threshold) : IntegrationEvent;

@@ -1,0 +1,6 @@
+using Shop.Messaging.Events;
+
+namespace Shop.Contracts.Inventory;
+
+/// <summary>The order could not be reserved in full, so nothing was reserved.</summary>
+public sealed record StockReservationFailed(Guid OrderId, string Reason) : IntegrationEvent;

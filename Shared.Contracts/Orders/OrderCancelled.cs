@@ -1,0 +1,6 @@
+using Shop.Messaging.Events;
+
+namespace Shop.Contracts.Orders;
+
+/// <summary>The customer cancelled the order; whatever stock it holds, or will hold, goes back.</summary>
+public sealed record OrderCancelled(Guid OrderId, string CustomerId) : IntegrationEvent;

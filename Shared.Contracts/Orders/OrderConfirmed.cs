@@ -1,0 +1,6 @@
+using Shop.Messaging.Events;
+
+namespace Shop.Contracts.Orders;
+
+/// <summary>Every line of the order was reserved.</summary>
+public sealed record OrderConfirmed(Guid OrderId, string CustomerId) : IntegrationEvent;

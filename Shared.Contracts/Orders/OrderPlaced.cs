@@ -1,0 +1,6 @@
+using Shop.Messaging.Events;
+
+namespace Shop.Contracts.Orders;
+
+/// <summary>A customer placed an order; it waits for its stock to be reserved.</summary>
+public sealed record OrderPlaced(Guid OrderId, string CustomerId, IReadOnlyList<OrderLine> Items) : IntegrationEvent;

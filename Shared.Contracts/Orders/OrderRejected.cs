@@ -1,0 +1,6 @@
+using Shop.Messaging.Events;
+
+namespace Shop.Contracts.Orders;
+
+/// <summary>At least one line could not be reserved, so none was.</summary>
+public sealed record OrderRejected(Guid OrderId, string CustomerId, string Reason) : IntegrationEvent;

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
+
+namespace Shop.ServiceDefaults;
+
+/// <summary>The HTTP pipeline and database start-up every Shop service shares.</summary>
+public static class ServiceApiExtensions
+{
+    /// <summary>
+    /// ProblemDetails for every error (RFC 9457), with no stack traces outside Development; the OpenAPI document at
+    /// <c>/openapi/v1.json</c>, and the interactive Scalar UI at <c>/scalar</c> in Development only.
+    /// </summary>
+    public static WebApplication UseServiceApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // A body that is not JSON, or a field of the wrong type, is the client's error: 400, not 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        return app;
+    }
+
+    /// <summary>
+    /// <c>ConnectionStrings:{name}</c>, else a SQLite file <c>{name}.db</c> in the service's <c>data</c> folder
+    /// (created if missing).
+    /// </summary>
+    public static string SqliteConnectionString(this IHostApplicationBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Configuration.GetConnectionString(name) is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var folder = Path.Combine(builder.Environment.ContentRootPath, "data");
+        Directory.CreateDirectory(folder);
+        return new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, $"{name}.db") }.ToString();
+    }
+
+    /// <summary>Applies the service's EF Core migrations before it takes traffic.</summary>
+    public static async Task MigrateDatabaseAsync<TDbContext>(this WebApplication app)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var scope = app.Services.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            await scope.ServiceProvider.GetRequiredService<TDbContext>().Database.MigrateAsync().ConfigureAwait(false);
+        }
+    }
+}
