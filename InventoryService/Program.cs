@@ -1,5 +1,19 @@
-// The service's endpoints, database and event handlers arrive with the services issue; until then it only starts.
+using Shop.InventoryService;
+using Shop.InventoryService.Api;
+using Shop.InventoryService.Data;
+using Shop.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddInventoryService();
+
 var app = builder.Build();
-app.MapGet("/alive", () => Results.Ok());
-app.Run();
+await app.MigrateDatabaseAsync<InventoryDb>();
+await CatalogSeed.SeedAsync(app.Services);
+app.UseServiceApi();
+app.MapProductsEndpoints();
+app.MapDefaultEndpoints();
+await app.RunAsync();
+
+/// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,5 +1,18 @@
-// The service's endpoints, database and event handlers arrive with the services issue; until then it only starts.
+using Shop.NotificationService;
+using Shop.NotificationService.Api;
+using Shop.NotificationService.Data;
+using Shop.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddNotificationService();
+
 var app = builder.Build();
-app.MapGet("/alive", () => Results.Ok());
-app.Run();
+await app.MigrateDatabaseAsync<NotificationDb>();
+app.UseServiceApi();
+app.MapNotificationsEndpoints();
+app.MapDefaultEndpoints();
+await app.RunAsync();
+
+/// <summary>The entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,38 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Orders;
+using Shop.InventoryService.Data;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
+
+namespace Shop.InventoryService.Handlers;
+
+/// <summary>Gives back what a cancelled order holds, once: a released reservation is never released again.</summary>
+public sealed class OrderCancelledHandler(InventoryDb db, IOutbox outbox, TimeProvider timeProvider) : INotificationHandler<OrderCancelled>
+{
+    public async ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await db.Reservations
+            .Where(reservation => reservation.OrderId == notification.OrderId && reservation.ReleasedAt == null)
+            .ToListAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        foreach (var reservation in held)
+        {
+            await db.Products.Where(product => product.Sku == reservation.Sku)
+                .ExecuteUpdateAsync(update => update
+                    .SetProperty(product => product.Available, product => product.Available + reservation.Quantity)
+                    .SetProperty(product => product.Reserved, product => product.Reserved - reservation.Quantity), cancellationToken);
+            reservation.ReleasedAt = now.UtcDateTime;
+        }
+
+        if (held.Count > 0)
+        {
+            outbox.Add(new StockReleased(notification.OrderId, [.. held.Select(r => new OrderLine(r.Sku, r.Quantity))]) { OccurredAt = now });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,65 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Orders;
+using Shop.InventoryService.Data;
+using Shop.InventoryService.Domain;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
+
+namespace Shop.InventoryService.Handlers;
+
+/// <summary>
+/// Reserves every line of a new order, or none: each line is one conditional UPDATE (<c>… WHERE Available &gt;= n</c>)
+/// inside one transaction, so two instances can never both take the last unit, and a line that does not fit rolls
+/// back the lines before it.
+/// </summary>
+public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvider timeProvider) : INotificationHandler<OrderPlaced>
+{
+    public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken)
+    {
+        var lines = notification.Items.GroupBy(item => item.Sku)
+            .Select(group => new OrderLine(group.Key, group.Sum(item => item.Quantity))).ToList();
+        var failure = await TryReserveAsync(notification.OrderId, lines, cancellationToken);
+        if (failure is not null)
+        {
+            // Nothing was reserved; the answer (and the inbox record) commit on their own.
+            outbox.Add(new StockReservationFailed(notification.OrderId, failure) { OccurredAt = timeProvider.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Returns null when every line is reserved and committed, else why not (and nothing is reserved).</summary>
+    private async Task<string?> TryReserveAsync(Guid orderId, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        foreach (var line in lines)
+        {
+            var reserved = await db.Products
+                .Where(product => product.Sku == line.Sku && product.Available >= line.Quantity)
+                .ExecuteUpdateAsync(update => update
+                    .SetProperty(product => product.Available, product => product.Available - line.Quantity)
+                    .SetProperty(product => product.Reserved, product => product.Reserved + line.Quantity), cancellationToken);
+            if (reserved == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await db.Products.AnyAsync(product => product.Sku == line.Sku, cancellationToken)
+                    ? $"Not enough stock for {line.Sku}: {line.Quantity} requested."
+                    : $"Unknown SKU {line.Sku}.";
+            }
+
+            db.Reservations.Add(new Reservation { OrderId = orderId, Sku = line.Sku, Quantity = line.Quantity, ReservedAt = now.UtcDateTime });
+            var product = await db.Products.AsNoTracking().SingleAsync(p => p.Sku == line.Sku, cancellationToken);
+            if (Product.CrossedLowStock(product.Available, line.Quantity, product.LowStockThreshold))
+            {
+                outbox.Add(new StockLow(product.Sku, product.Available, product.LowStockThreshold) { OccurredAt = now });
+            }
+        }
+
+        outbox.Add(new StockReserved(orderId, lines) { OccurredAt = now });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+}
