@@ -52,6 +52,8 @@ public sealed class LocalRedisServer : IDisposable
                      "--appendfsync", "everysec",
                      "--save", "",
                      "--daemonize", "no",
+                     // Service tests isolate themselves by database (the stream names are fixed by the contract).
+                     "--databases", "1024",
                      "--logfile", Path.Combine(directory, "redis.log"),
                  })
         {

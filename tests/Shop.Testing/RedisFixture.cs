@@ -76,6 +76,19 @@ public sealed class RedisFixture : IAsyncLifetime
         _localServer?.Dispose();
     }
 
+    private static int _lastDatabase;
+
+    /// <summary>
+    /// A Redis database no other test uses (1 to 1023), for tests whose stream names the contract fixes. Only on a
+    /// server with more than the default 16 databases: the ones this fixture starts have 1,024.
+    /// </summary>
+    public int UniqueDatabase() => Interlocked.Increment(ref _lastDatabase) is var database and < 1024
+        ? database
+        : throw new InvalidOperationException("More than 1,023 tests asked for a database of their own.");
+
+    /// <summary>The connection string pointed at <paramref name="database"/>.</summary>
+    public string ConnectionStringFor(int database) => $"{ConnectionString},defaultDatabase={database}";
+
     /// <summary>A name no other test uses, for streams and groups.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
@@ -88,7 +101,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
         try
         {
-            var container = new RedisBuilder("redis:7.4-alpine").Build();
+            var container = new RedisBuilder("redis:7.4-alpine").WithCommand("--databases", "1024").Build();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await container.StartAsync(timeout.Token);
             return container;

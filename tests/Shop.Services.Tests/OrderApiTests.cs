@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Shop.OrderService.Data;
+using Shop.Services.Tests.Support;
+
+namespace Shop.Services.Tests;
+
+/// <summary>OrderService's HTTP contract, with the service on its own.</summary>
+public sealed class OrderApiTests(RedisFixture redis) : IAsyncLifetime
+{
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+    private ServiceHost<OrderDb> _service = null!;
+    private HttpClient _client = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _service = new ServiceHost<OrderDb>(redis.ConnectionStringFor(redis.UniqueDatabase()), "orderdb");
+        _client = _service.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _service.DisposeAsync();
+
+    [Fact]
+    public async Task Placing_an_order_answers_202_with_its_location_and_Pending()
+    {
+        var response = await PostAsync("""{"customerId":"c-1","items":[{"sku":"SKU-001","quantity":2}]}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var placed = await response.Content.ReadFromJsonAsync<PlacedOrder>(_cancellation);
+        Assert.Equal("Pending", placed!.Status);
+        Assert.EndsWith($"/orders/{placed.OrderId}", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+        var order = await _client.GetFromJsonAsync<OrderView>(response.Headers.Location, _cancellation);
+        Assert.Equal(("c-1", "Pending"), (order!.CustomerId, order.Status));
+        Assert.Equal([new LineView("SKU-001", 2)], order.Items);
+    }
+
+    [Theory]
+    [InlineData("""{"customerId":"c-1","items":[]}""", "items")]
+    [InlineData("""{"customerId":"c-1"}""", "items")]
+    [InlineData("""{"customerId":"c-1","items":[{"sku":"SKU-001","quantity":0}]}""", "items[0].quantity")]
+    [InlineData("""{"customerId":"c-1","items":[{"sku":"SKU-001","quantity":-3}]}""", "items[0].quantity")]
+    [InlineData("""{"items":[{"sku":"SKU-001","quantity":1}]}""", "customerId")]
+    [InlineData("""{"customerId":"  ","items":[{"sku":"SKU-001","quantity":1}]}""", "customerId")]
+    [InlineData("""{"customerId":"c-1","items":[{"sku":"not a sku!","quantity":1}]}""", "items[0].sku")]
+    public async Task Invalid_order_is_a_400_naming_the_field(string body, string field)
+    {
+        var response = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation));
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}");
+    }
+
+    [Theory]
+    [InlineData("""{"customerId":"c-1","items":[""")]
+    [InlineData("""{"customerId":"c-1","items":[{"sku":"SKU-001","quantity":"two"}]}""")]
+    [InlineData("""{"customerId":42,"items":[{"sku":"SKU-001","quantity":1}]}""")]
+    [InlineData("not json")]
+    public async Task Malformed_json_or_a_field_of_the_wrong_type_is_a_400_problem(string body)
+    {
+        var response = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation));
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Retried_post_with_the_same_idempotency_key_returns_the_same_order()
+    {
+        const string body = """{"customerId":"c-9","items":[{"sku":"SKU-002","quantity":1}]}""";
+
+        var first = await (await PostAsync(body, "retry-me")).Content.ReadFromJsonAsync<PlacedOrder>(_cancellation);
+        var retries = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync(body, "retry-me")));
+
+        foreach (var retry in retries)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+            Assert.Equal(first!.OrderId, (await retry.Content.ReadFromJsonAsync<PlacedOrder>(_cancellation))!.OrderId);
+        }
+
+        var orders = await _client.GetFromJsonAsync<List<OrderView>>("/orders?customerId=c-9", _cancellation);
+        Assert.Single(orders!);
+    }
+
+    [Fact]
+    public async Task Unknown_order_is_404_to_read_and_to_cancel()
+    {
+        var missing = Guid.NewGuid();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/orders/{missing}", _cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync($"/orders/{missing}/cancel", null, _cancellation)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Orders_are_listed_newest_first_and_filtered_by_customer_and_status()
+    {
+        await PostAsync("""{"customerId":"lister","items":[{"sku":"SKU-001","quantity":1}]}""");
+        await PostAsync("""{"customerId":"lister","items":[{"sku":"SKU-002","quantity":1}]}""");
+        await PostAsync("""{"customerId":"someone-else","items":[{"sku":"SKU-003","quantity":1}]}""");
+
+        var mine = await _client.GetFromJsonAsync<List<OrderView>>("/orders?customerId=lister&status=Pending", _cancellation);
+
+        Assert.Equal(["SKU-002", "SKU-001"], mine!.Select(order => order.Items[0].Sku));
+    }
+
+    [Fact]
+    public async Task OpenApi_document_and_health_endpoints_answer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/openapi/v1.json", _cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive", _cancellation)).StatusCode);
+        await Wait.UntilAsync(async () => (await _client.GetAsync("/health", _cancellation)).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), "the service to be ready");
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await _client.SendAsync(request, _cancellation);
+    }
+}

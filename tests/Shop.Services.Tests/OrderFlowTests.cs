@@ -1,0 +1,86 @@
+using System.Net;
+using Shop.Services.Tests.Support;
+
+namespace Shop.Services.Tests;
+
+/// <summary>The saga across the three services, through a real Redis and three real SQLite files.</summary>
+public sealed class OrderFlowTests(RedisFixture redis)
+{
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Order_with_stock_is_confirmed_and_notified_exactly_once()
+    {
+        await using var shop = Support.Shop.Start(redis);
+
+        var orderId = await shop.PlaceOrderAsync("c-1", ("SKU-001", 2));
+
+        var order = await shop.WaitForOrderAsync(orderId, o => o.NotifiedAt is not null, "the order to be confirmed and notified");
+        Assert.Equal("Confirmed", order.Status);
+        Assert.Equal(new ProductView("SKU-001", "Espresso beans, 1 kg", 98, 2), await shop.GetProductAsync("SKU-001"));
+        var notification = Assert.Single(await shop.NotificationsForAsync(orderId));
+        Assert.Equal(("c-1", "OrderConfirmed"), (notification.CustomerId, notification.Kind));
+    }
+
+    [Fact]
+    public async Task Order_over_stock_is_rejected_with_a_reason_and_leaves_all_stock_untouched()
+    {
+        await using var shop = Support.Shop.Start(redis);
+
+        // The first line fits, the second does not: all or nothing, so neither is reserved.
+        var orderId = await shop.PlaceOrderAsync("c-2", ("SKU-002", 1), ("SKU-006", 4));
+
+        var order = await shop.WaitForOrderAsync(orderId, o => o.NotifiedAt is not null, "the order to be rejected and notified");
+        Assert.Equal("Rejected", order.Status);
+        Assert.Contains("SKU-006", order.Reason, StringComparison.Ordinal);
+        Assert.Equal((50, 0), ((await shop.GetProductAsync("SKU-002")).Available, (await shop.GetProductAsync("SKU-002")).Reserved));
+        Assert.Equal(3, (await shop.GetProductAsync("SKU-006")).Available);
+        Assert.Equal("OrderRejected", Assert.Single(await shop.NotificationsForAsync(orderId)).Kind);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_confirmed_order_gives_its_stock_back()
+    {
+        await using var shop = Support.Shop.Start(redis);
+        var orderId = await shop.PlaceOrderAsync("c-3", ("SKU-003", 5));
+        await shop.WaitForOrderAsync(orderId, o => o.Status == "Confirmed", "the order to be confirmed");
+
+        var response = await shop.OrdersClient.PostAsync($"/orders/{orderId}/cancel", null, _cancellation);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Wait.UntilAsync(async () => await shop.GetProductAsync("SKU-003") is { Available: 25, Reserved: 0 }, TimeSpan.FromSeconds(30), "the stock to come back");
+        var order = await shop.WaitForOrderAsync(orderId, o => o.NotifiedAt is not null, "the cancellation to be notified");
+        Assert.Equal("Cancelled", order.Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_rejected_order_is_a_conflict()
+    {
+        await using var shop = Support.Shop.Start(redis);
+        var orderId = await shop.PlaceOrderAsync("c-4", ("SKU-006", 99));
+        await shop.WaitForOrderAsync(orderId, o => o.Status == "Rejected", "the order to be rejected");
+
+        var response = await shop.OrdersClient.PostAsync($"/orders/{orderId}/cancel", null, _cancellation);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_orders_for_ten_units_reserve_exactly_ten_and_reject_the_rest()
+    {
+        await using var shop = Support.Shop.Start(redis);
+
+        var orderIds = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => shop.PlaceOrderAsync($"rush-{i}", ("SKU-004", 1))));
+
+        var orders = new List<OrderView>();
+        foreach (var orderId in orderIds)
+        {
+            orders.Add(await shop.WaitForOrderAsync(orderId, o => o.Status != "Pending", "every order to be decided"));
+        }
+
+        Assert.Equal(10, orders.Count(order => order.Status == "Confirmed"));
+        Assert.Equal(40, orders.Count(order => order.Status == "Rejected"));
+        Assert.Equal(new ProductView("SKU-004", "Hand grinder", 0, 10), await shop.GetProductAsync("SKU-004"));
+    }
+}
