@@ -1,4 +1,5 @@
 using System.Net.ServerSentEvents;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Shop.NotificationService.Data;
@@ -35,15 +36,22 @@ internal static class NotificationsEndpoints
         return TypedResults.Ok(found.Select(ToResponse).ToList());
     }
 
-    private static ServerSentEventsResult<NotificationResponse> Stream(NotificationFeed feed, CancellationToken cancellationToken) =>
+    private static ServerSentEventsResult<string> Stream(NotificationFeed feed, CancellationToken cancellationToken) =>
         TypedResults.ServerSentEvents(Items(feed, cancellationToken));
 
-    private static async IAsyncEnumerable<SseItem<NotificationResponse>> Items(
+    /// <summary>
+    /// A <c>ready</c> event first, once the subscription is in place: the client then knows that every notification
+    /// made from now on reaches it. Then each notification as a <c>notification</c> event with its JSON.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<string>> Items(
         NotificationFeed feed, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var notification in feed.SubscribeAsync(cancellationToken))
+        using var subscription = feed.Subscribe();
+        yield return new SseItem<string>("{}", "ready");
+        await foreach (var notification in subscription.Reader.ReadAllAsync(cancellationToken))
         {
-            yield return new SseItem<NotificationResponse>(ToResponse(notification), "notification") { EventId = notification.Id.ToString() };
+            var json = JsonSerializer.Serialize(ToResponse(notification), NotificationApiJsonContext.Default.NotificationResponse);
+            yield return new SseItem<string>(json, "notification") { EventId = notification.Id.ToString() };
         }
     }
 

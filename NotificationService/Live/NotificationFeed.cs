@@ -20,21 +20,19 @@ public sealed class NotificationFeed
         }
     }
 
-    public async IAsyncEnumerable<Notification> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Registers a listener at once: everything published from now on reaches it until it is disposed.</summary>
+    public Subscription Subscribe()
     {
         var id = Guid.NewGuid();
         var channel = Channel.CreateBounded<Notification>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
         _subscribers[id] = channel;
-        try
-        {
-            await foreach (var notification in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return notification;
-            }
-        }
-        finally
-        {
-            _subscribers.TryRemove(id, out _);
-        }
+        return new Subscription(channel.Reader, () => _subscribers.TryRemove(id, out _));
+    }
+
+    public sealed class Subscription(ChannelReader<Notification> reader, Action unsubscribe) : IDisposable
+    {
+        public ChannelReader<Notification> Reader => reader;
+
+        public void Dispose() => unsubscribe();
     }
 }

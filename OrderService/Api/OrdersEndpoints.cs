@@ -96,23 +96,35 @@ internal static class OrdersEndpoints
     private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> CancelAsync(
         Guid orderId, OrderDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
-        if (order is null)
+        // A confirmation may land between our read and our write: then the save fails its version check, and the
+        // cancel is decided again on the order as it now is.
+        for (var attempt = 1; ; attempt++)
         {
-            return TypedResults.NotFound();
-        }
+            var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+            if (order is null)
+            {
+                return TypedResults.NotFound();
+            }
 
-        if (!order.Cancel(timeProvider.GetUtcNow()))
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "The order cannot be cancelled.",
-                detail: $"The order is {order.Status}.");
-        }
+            if (!order.Cancel(timeProvider.GetUtcNow()))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "The order cannot be cancelled.",
+                    detail: $"The order is {order.Status}.");
+            }
 
-        outbox.Add(new OrderCancelled(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Accepted($"/orders/{order.Id}");
+            outbox.Add(new OrderCancelled(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return TypedResults.Accepted($"/orders/{order.Id}");
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private static Task<Order?> FindByIdempotencyKeyAsync(OrderDb db, string key, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ public sealed class OrderDb(DbContextOptions<OrderDb> options) : DbContext(optio
             order.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
             order.Property(o => o.Reason).HasMaxLength(500);
             order.Property(o => o.IdempotencyKey).HasMaxLength(200);
+            order.Property(o => o.Version).IsConcurrencyToken();
             order.HasIndex(o => o.IdempotencyKey).IsUnique();
             order.HasIndex(o => new { o.CustomerId, o.CreatedAt });
             order.HasMany(o => o.Items).WithOne().HasForeignKey("OrderId").OnDelete(DeleteBehavior.Cascade);

@@ -34,6 +34,12 @@ public sealed class Order
     /// <summary>When the customer was notified of the order's current outcome.</summary>
     public DateTime? NotifiedAt { get; private set; }
 
+    /// <summary>
+    /// Bumped by every change and checked by every save (optimistic concurrency): a cancel and a confirmation racing
+    /// for the same pending order cannot both win; the loser reloads and finds the order final.
+    /// </summary>
+    public int Version { get; private set; }
+
     public static Order Place(string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey, DateTimeOffset now)
     {
         var order = new Order
@@ -76,6 +82,7 @@ public sealed class Order
 
         NotifiedAt = now.UtcDateTime;
         UpdatedAt = now.UtcDateTime;
+        Version++;
         return true;
     }
 
@@ -89,6 +96,7 @@ public sealed class Order
         Status = to;
         NotifiedAt = null;
         UpdatedAt = now.UtcDateTime;
+        Version++;
         return true;
     }
 }

@@ -54,6 +54,22 @@ public sealed class OrderFlowTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Cancelling_a_pending_order_releases_whatever_gets_reserved()
+    {
+        await using var shop = Support.Shop.Start(redis);
+        var orderId = await shop.PlaceOrderAsync("c-8", ("SKU-005", 20));
+
+        // At once, before inventory has answered (or just after: either way nothing may stay reserved).
+        var response = await shop.OrdersClient.PostAsync($"/orders/{orderId}/cancel", null, _cancellation);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Wait.UntilAsync(async () => await shop.GetProductAsync("SKU-005") is { Available: 200, Reserved: 0 }
+                                           && (await shop.NotificationsForAsync(orderId)).Any(n => n.Kind == "OrderCancelled"),
+            TimeSpan.FromSeconds(30), "the stock back and the cancellation notified");
+        Assert.Equal("Cancelled", (await shop.GetOrderAsync(orderId)).Status);
+    }
+
+    [Fact]
     public async Task Cancelling_a_rejected_order_is_a_conflict()
     {
         await using var shop = Support.Shop.Start(redis);

@@ -11,7 +11,7 @@ using Shop.OrderService.Data;
 namespace Shop.OrderService.Data.Migrations
 {
     [DbContext(typeof(OrderDb))]
-    [Migration("20261127065913_Initial")]
+    [Migration("20261127071152_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -151,6 +151,10 @@ namespace Shop.OrderService.Data.Migrations
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

@@ -38,7 +38,8 @@ namespace Shop.OrderService.Data.Migrations
                     IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    NotifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    NotifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

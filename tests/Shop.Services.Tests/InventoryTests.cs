@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using Shop.Contracts;
+using Shop.Contracts.Orders;
+using Shop.InventoryService.Data;
+using Shop.Messaging.Events;
+using Shop.Services.Tests.Support;
+
+namespace Shop.Services.Tests;
+
+/// <summary>InventoryService on its own: its HTTP contract and its handling of order events.</summary>
+public sealed class InventoryTests(RedisFixture redis) : IAsyncLifetime
+{
+    private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
+    private readonly int _database = redis.UniqueDatabase();
+    private ServiceHost<InventoryDb> _service = null!;
+    private HttpClient _client = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _service = new ServiceHost<InventoryDb>(redis.ConnectionStringFor(_database), "inventorydb");
+        _client = _service.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _service.DisposeAsync();
+
+    [Fact]
+    public async Task Catalog_is_seeded_on_first_start()
+    {
+        var products = await _client.GetFromJsonAsync<List<ProductView>>("/products", _cancellation);
+
+        Assert.True(products!.Count >= 5);
+        Assert.All(products, product => Assert.True(product.Available >= 0 && product.Reserved == 0));
+    }
+
+    [Fact]
+    public async Task Unknown_product_is_404_to_read_and_to_restock()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/products/NO-SUCH-SKU", _cancellation)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await _client.PostAsJsonAsync("/products/NO-SUCH-SKU/restock", new { quantity = 1 }, _cancellation)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public async Task Restock_below_one_is_a_400_naming_the_quantity(int quantity)
+    {
+        var response = await _client.PostAsJsonAsync("/products/SKU-001/restock", new { quantity }, _cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("quantity", await response.Content.ReadAsStringAsync(_cancellation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restock_raises_available_and_publishes_StockReplenished()
+    {
+        var response = await _client.PostAsJsonAsync("/products/SKU-002/restock", new { quantity = 7 }, _cancellation);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(57, (await _client.GetFromJsonAsync<ProductView>("/products/SKU-002", _cancellation))!.Available);
+        var database = redis.Connection.GetDatabase(_database);
+        await Wait.UntilAsync(async () => (await database.StreamRangeAsync(Streams.Inventory))
+            .Any(entry => entry[EntryFields.Type] == "StockReplenished"), TimeSpan.FromSeconds(15), "StockReplenished in the inventory stream");
+    }
+
+    [Fact]
+    public async Task Same_OrderPlaced_delivered_twice_reserves_once()
+    {
+        var database = redis.Connection.GetDatabase(_database);
+        var placed = new OrderPlaced(Guid.NewGuid(), "c-1", [new OrderLine("SKU-003", 4)]);
+
+        await RawEntries.AddAsync(database, Streams.Orders, placed);
+        var second = await RawEntries.AddAsync(database, Streams.Orders, placed);
+
+        await Wait.UntilAsync(() => RawEntries.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "inventory-service", second),
+            TimeSpan.FromSeconds(15), "both deliveries handled");
+        Assert.Equal(new ProductView("SKU-003", "Pour-over kettle", 21, 4), await _client.GetFromJsonAsync<ProductView>("/products/SKU-003", _cancellation));
+        var answers = (await database.StreamRangeAsync(Streams.Inventory)).Count(entry => entry[EntryFields.Type] == "StockReserved");
+        Assert.Equal(1, answers);
+    }
+}
