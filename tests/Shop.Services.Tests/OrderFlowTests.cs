@@ -39,6 +39,20 @@ public sealed class OrderFlowTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Order_for_an_unknown_sku_is_accepted_then_rejected_naming_the_sku()
+    {
+        // OrderService cannot know the catalog (it lives in InventoryService): a well-formed but unknown SKU is
+        // accepted, and inventory's answer rejects it.
+        await using var shop = Support.Shop.Start(redis);
+
+        var orderId = await shop.PlaceOrderAsync("c-10", ("SKU-001", 1), ("SKU-999", 1));
+
+        var order = await shop.WaitForOrderAsync(orderId, o => o.Status != "Pending", "the order to be decided");
+        Assert.Equal(("Rejected", "Unknown SKU SKU-999."), (order.Status, order.Reason));
+        Assert.Equal(100, (await shop.GetProductAsync("SKU-001")).Available);
+    }
+
+    [Fact]
     public async Task Cancelling_a_confirmed_order_gives_its_stock_back()
     {
         await using var shop = Support.Shop.Start(redis);
