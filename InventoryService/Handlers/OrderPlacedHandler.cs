@@ -34,6 +34,9 @@ public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvi
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
+        // Tracked only once every line fits: on a rollback nothing of this attempt may reach SaveChanges.
+        var reservations = new List<Reservation>(lines.Count);
+        var lowStock = new List<StockLow>();
         foreach (var line in lines)
         {
             var reserved = await db.Products
@@ -49,14 +52,16 @@ public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvi
                     : $"Unknown SKU {line.Sku}.";
             }
 
-            db.Reservations.Add(new Reservation { OrderId = orderId, Sku = line.Sku, Quantity = line.Quantity, ReservedAt = now.UtcDateTime });
+            reservations.Add(new Reservation { OrderId = orderId, Sku = line.Sku, Quantity = line.Quantity, ReservedAt = now.UtcDateTime });
             var product = await db.Products.AsNoTracking().SingleAsync(p => p.Sku == line.Sku, cancellationToken);
             if (Product.CrossedLowStock(product.Available, line.Quantity, product.LowStockThreshold))
             {
-                outbox.Add(new StockLow(product.Sku, product.Available, product.LowStockThreshold) { OccurredAt = now });
+                lowStock.Add(new StockLow(product.Sku, product.Available, product.LowStockThreshold) { OccurredAt = now });
             }
         }
 
+        db.Reservations.AddRange(reservations);
+        lowStock.ForEach(outbox.Add);
         outbox.Add(new StockReserved(orderId, lines) { OccurredAt = now });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

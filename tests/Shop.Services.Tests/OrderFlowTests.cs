@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.InventoryService.Data;
 using Shop.Services.Tests.Support;
 
 namespace Shop.Services.Tests;
@@ -36,6 +39,10 @@ public sealed class OrderFlowTests(RedisFixture redis)
         Assert.Equal((50, 0), ((await shop.GetProductAsync("SKU-002")).Available, (await shop.GetProductAsync("SKU-002")).Reserved));
         Assert.Equal(3, (await shop.GetProductAsync("SKU-006")).Available);
         Assert.Equal("OrderRejected", Assert.Single(await shop.NotificationsForAsync(orderId)).Kind);
+        // Nothing of the line that did fit is left behind, or a later cancel would "release" stock never taken.
+        using var scope = shop.Inventory.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<InventoryDb>().Reservations
+            .AnyAsync(reservation => reservation.OrderId == orderId, _cancellation));
     }
 
     [Fact]
