@@ -11,6 +11,11 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync<OrderDb>();
 app.UseServiceApi();
 app.MapOrdersEndpoints();
+if (app.Environment.IsDevelopment())
+{
+    app.MapSampleOrdersEndpoints();
+}
+
 app.MapDefaultEndpoints();
 await app.RunAsync();
 

@@ -4,15 +4,18 @@ namespace Shop.AppHost.Redis;
 /// A <c>redis-server</c> process as an Aspire resource: what the AppHost runs where no Docker engine is available.
 /// It offers a connection string like any Redis resource, so services reference it with <c>WithReference</c>.
 /// </summary>
-internal sealed class LocalRedisResource(string name, string dataDirectory)
+internal sealed class LocalRedisResource(string name, string dataDirectory, ParameterResource password)
     : ExecutableResource(name, "redis-server", dataDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";
 
     public string DataDirectory { get; } = dataDirectory;
 
+    /// <summary>The <c>requirepass</c> of the server: a generated secret, kept in the AppHost's user secrets.</summary>
+    public ParameterResource Password { get; } = password;
+
     public EndpointReference PrimaryEndpoint => field ??= new EndpointReference(this, EndpointName);
 
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},password={Password}");
 }

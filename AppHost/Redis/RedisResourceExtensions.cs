@@ -23,20 +23,24 @@ internal static class RedisResourceExtensions
                     "or set Redis:Mode=External with ConnectionStrings:redis.");
         }
 
+        // A password in every mode we run ourselves: generated once, kept in the AppHost's user secrets, never committed.
+        var password = mode == RedisMode.External ? null
+            : builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         return mode switch
         {
-            RedisMode.Container => builder.AddRedis(name).WithDataVolume(),
-            RedisMode.Local => builder.AddLocalRedis(name),
+            RedisMode.Container => builder.AddRedis(name, password: password).WithDataVolume(),
+            RedisMode.Local => builder.AddLocalRedis(name, password!),
             RedisMode.External => builder.AddConnectionString(name),
             _ => throw new DistributedApplicationException($"Unknown Redis:Mode '{mode}'."),
         };
     }
 
-    private static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name)
+    private static IResourceBuilder<LocalRedisResource> AddLocalRedis(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password)
     {
         var dataDirectory = Path.Combine(builder.AppHostDirectory, ".data", name);
         Directory.CreateDirectory(dataDirectory);
-        var resource = new LocalRedisResource(name, dataDirectory);
+        var resource = new LocalRedisResource(name, dataDirectory, password.Resource);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
@@ -57,6 +61,8 @@ internal static class RedisResourceExtensions
                 // Durable like production: the stream survives a restart of the AppHost.
                 context.Args.Add("--appendonly");
                 context.Args.Add("yes");
+                context.Args.Add("--requirepass");
+                context.Args.Add(resource.Password);
             })
             .WithHealthCheck(healthCheck);
     }

@@ -28,4 +28,5 @@ public sealed record OrderLineResponse(string Sku, int Quantity);
 [JsonSerializable(typeof(PlacedOrderResponse))]
 [JsonSerializable(typeof(OrderResponse))]
 [JsonSerializable(typeof(List<OrderResponse>))]
+[JsonSerializable(typeof(List<Guid>))]
 internal sealed partial class OrderApiJsonContext : JsonSerializerContext;

@@ -46,12 +46,7 @@ internal static class OrdersEndpoints
             return Accepted(earlier);
         }
 
-        var order = Order.Place(request.CustomerId!, request.Items!.Select(line => (line.Sku!, line.Quantity)), idempotencyKey, timeProvider.GetUtcNow());
-        db.Orders.Add(order);
-        outbox.Add(new OrderPlaced(order.Id, order.CustomerId, [.. order.Items.Select(item => new OrderLine(item.Sku, item.Quantity))])
-        {
-            OccurredAt = timeProvider.GetUtcNow(),
-        });
+        var order = AddOrder(db, outbox, timeProvider.GetUtcNow(), request.CustomerId!, request.Items!.Select(line => (line.Sku!, line.Quantity)), idempotencyKey);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -125,6 +120,19 @@ internal static class OrdersEndpoints
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>A new pending order and its <see cref="OrderPlaced"/>, added to one unit of work (saved by the caller).</summary>
+    internal static Order AddOrder(
+        OrderDb db, IOutbox outbox, DateTimeOffset now, string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey)
+    {
+        var order = Order.Place(customerId, lines, idempotencyKey, now);
+        db.Orders.Add(order);
+        outbox.Add(new OrderPlaced(order.Id, order.CustomerId, [.. order.Items.Select(item => new OrderLine(item.Sku, item.Quantity))])
+        {
+            OccurredAt = now,
+        });
+        return order;
     }
 
     private static Task<Order?> FindByIdempotencyKeyAsync(OrderDb db, string key, CancellationToken cancellationToken) =>

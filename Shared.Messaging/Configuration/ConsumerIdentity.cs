@@ -6,9 +6,9 @@ namespace Shop.Messaging.Configuration;
 public sealed record ConsumerIdentity(string Group, string Consumer)
 {
     /// <summary>
-    /// The configured consumer name, else the host's OpenTelemetry <c>service.instance.id</c> (Aspire gives each
-    /// replica one that survives a restart from the dashboard, so the instance finds its own pending entries
-    /// again), else machine name and process id (unique, but new after a restart: the instance's leftovers are
+    /// The configured consumer name, else the host's OpenTelemetry <c>service.instance.id</c>, after
+    /// <c>OTEL_SERVICE_NAME</c> when set (Aspire gives each replica an id that survives a restart from the dashboard,
+    /// so the instance finds its own pending entries again), else machine name and process id (unique, but new after a restart: the instance's leftovers are
     /// then taken over through XAUTOCLAIM after <see cref="MessagingOptions.ReclaimAfter"/>).
     /// </summary>
     public static ConsumerIdentity From(MessagingOptions options, Func<string, string?> environment)
@@ -16,8 +16,9 @@ public sealed record ConsumerIdentity(string Group, string Consumer)
         var consumer = options.ConsumerName;
         if (string.IsNullOrEmpty(consumer))
         {
-            consumer = ServiceInstanceId(environment("OTEL_RESOURCE_ATTRIBUTES"))
-                       ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+            consumer = ServiceInstanceId(environment("OTEL_RESOURCE_ATTRIBUTES")) is { } instance
+                ? environment("OTEL_SERVICE_NAME") is { Length: > 0 } service ? $"{service}-{instance}" : instance
+                : $"{Environment.MachineName}-{Environment.ProcessId}";
         }
 
         return new ConsumerIdentity(options.ServiceName, consumer);

@@ -44,13 +44,19 @@ public sealed class OptionsTests(RedisFixture redis)
     }
 
     [Theory]
-    [InlineData("configured", "service.instance.id=replica-a", "configured")]
-    [InlineData(null, "service.name=x, service.instance.id = replica-a ,k=v", "replica-a")]
-    public void Consumer_name_is_the_configured_one_else_the_service_instance_id(string? configured, string attributes, string expected)
+    [InlineData("configured", "service.instance.id=replica-a", null, "configured")]
+    [InlineData(null, "service.name=x, service.instance.id = replica-a ,k=v", null, "replica-a")]
+    [InlineData(null, "service.instance.id=xwhgnput", "inventoryservice", "inventoryservice-xwhgnput")]
+    public void Consumer_name_is_the_configured_one_else_the_service_instance_id(string? configured, string attributes, string? serviceName, string expected)
     {
         var options = new MessagingOptions { ServiceName = "order-service", ConsumerName = configured };
 
-        var identity = ConsumerIdentity.From(options, name => name == "OTEL_RESOURCE_ATTRIBUTES" ? attributes : null);
+        var identity = ConsumerIdentity.From(options, name => name switch
+        {
+            "OTEL_RESOURCE_ATTRIBUTES" => attributes,
+            "OTEL_SERVICE_NAME" => serviceName,
+            _ => null,
+        });
 
         Assert.Equal(new ConsumerIdentity("order-service", expected), identity);
     }

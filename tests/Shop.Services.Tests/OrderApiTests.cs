@@ -110,6 +110,25 @@ public sealed class OrderApiTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sample_orders_endpoint_places_a_burst_with_every_fifth_order_over_stock()
+    {
+        var response = await _client.PostAsync("/samples/orders?count=10", null, _cancellation);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var ids = await response.Content.ReadFromJsonAsync<List<Guid>>(_cancellation);
+        Assert.NotNull(ids);
+        Assert.Equal(10, ids.Distinct().Count());
+        var overStock = 0;
+        foreach (var id in ids)
+        {
+            var order = await _client.GetFromJsonAsync<OrderView>($"/orders/{id}", _cancellation);
+            overStock += order!.Items.Count(item => item is { Sku: "SKU-006", Quantity: 50 });
+        }
+
+        Assert.Equal(2, overStock);
+    }
+
+    [Fact]
     public async Task OpenApi_document_and_health_endpoints_answer()
     {
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/openapi/v1.json", _cancellation)).StatusCode);
