@@ -38,7 +38,7 @@ internal static class RedisResourceExtensions
     private static IResourceBuilder<LocalRedisResource> AddLocalRedis(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password)
     {
-        var dataDirectory = Path.Combine(builder.AppHostDirectory, ".data", name);
+        var dataDirectory = Path.Combine(builder.ShopDataDirectory(), name);
         Directory.CreateDirectory(dataDirectory);
         var resource = new LocalRedisResource(name, dataDirectory, password.Resource);
 
