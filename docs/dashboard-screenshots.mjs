@@ -1,0 +1,25 @@
+import { chromium } from 'playwright-core';
+const out = process.argv[2];
+const base = 'http://localhost:15080';
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+async function shot(url, file, waitText) {
+  await page.goto(base + url, { waitUntil: 'networkidle' });
+  if (waitText) { await page.getByText(waitText).first().waitFor({ timeout: 30000 }); }
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${out}/${file}` });
+  console.log('saved', file);
+}
+
+await shot('/traces', 'dashboard-traces.png', null);
+// Open the newest trace that starts at POST /orders.
+await page.getByText('POST /orders', { exact: false }).first().click();
+await page.waitForTimeout(3000);
+await page.screenshot({ path: `${out}/dashboard-order-trace.png` });
+console.log('saved trace');
+await shot('/metrics/resource/orderservice?meter=Shop.Messaging&instrument=shop.messaging.consumed&duration=5', 'dashboard-metrics.png', 'shop.messaging');
+await browser.close();
