@@ -28,7 +28,12 @@ internal static class RedisResourceExtensions
             : builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         return mode switch
         {
-            RedisMode.Container => builder.AddRedis(name, password: password).WithDataVolume(),
+            // A data volume with a snapshot every second that any key changed (Aspire's persistence helper writes
+            // RDB snapshots), and Redis Insight beside it to browse the streams.
+            RedisMode.Container => builder.AddRedis(name, password: password)
+                .WithDataVolume()
+                .WithPersistence(TimeSpan.FromSeconds(1), keysChangedThreshold: 1)
+                .WithRedisInsight(),
             RedisMode.Local => builder.AddLocalRedis(name, password!),
             RedisMode.External => builder.AddConnectionString(name),
             _ => throw new DistributedApplicationException($"Unknown Redis:Mode '{mode}'."),
