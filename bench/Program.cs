@@ -26,6 +26,19 @@ var outboxRate = 200;
 var outboxCount = outboxRate * seconds;
 var outbox = await OutboxLatency.RunAsync(server.ConnectionString, outboxRate, outboxCount, payload);
 
+var throughputCount = quick ? 20_000 : 100_000;
+var publish = await Throughput.PublishAsync(server.ConnectionString, throughputCount, payload);
+var drain1 = await Throughput.DrainAsync(server.ConnectionString, throughputCount, 1, payload);
+var drain4 = await Throughput.DrainAsync(server.ConnectionString, throughputCount, 4, payload);
+
+Console.WriteLine();
+Console.WriteLine("| throughput, events/s | Shared.Messaging | raw StackExchange.Redis | ratio |");
+Console.WriteLine("|---|---:|---:|---:|");
+foreach (var (name, (busRate, rawRate)) in new[] { ("publish, 256 in flight", publish), ("drain, 1 consumer", drain1), ("drain, 4 consumers", drain4) })
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {busRate:N0} | {rawRate:N0} | {busRate / rawRate:0.00} |"));
+}
+
 Console.WriteLine();
 Console.WriteLine("| consumer | events | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
