@@ -77,7 +77,7 @@ internal sealed class DeliveryBatchProcessor(
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            MessagingLog.UnexpectedFailure(logger, exception, stream, delivery.Entry.Id.ToString());
+            MessagingLog.UnexpectedFailure(logger, exception, stream, delivery.EntryId);
         }
         finally
         {

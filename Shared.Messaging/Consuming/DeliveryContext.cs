@@ -23,7 +23,4 @@ public sealed class DeliveryContext
 
     /// <summary>How often Redis has delivered this entry to the group, this delivery included.</summary>
     public long DeliveryCount { get; internal set; }
-
-    /// <summary>True while a handler runs inside a delivery scope of the bus.</summary>
-    public bool IsActive => EntryId.Length > 0;
 }

@@ -33,12 +33,11 @@ internal sealed class EntryProcessor(
     /// <param name="abort">Cancelled only when a handler must give up (the host's shutdown timeout ran out).</param>
     public async Task<bool> ProcessAsync(string stream, Delivery delivery, CancellationToken abort)
     {
-        var entryId = delivery.Entry.Id.ToString();
         if (delivery.Entry.Values is not { Length: > 0 })
         {
             // XREADGROUP from the pending list and XAUTOCLAIM return deleted (trimmed) entries without fields:
             // there is nothing left to handle, only the pending entry to clear.
-            MessagingLog.EntryGone(logger, stream, entryId);
+            MessagingLog.EntryGone(logger, stream, delivery.EntryId);
             metrics.Skipped(stream, identity.Group);
             return true;
         }
@@ -59,7 +58,7 @@ internal sealed class EntryProcessor(
 
         if (!catalog.TryGet(stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
         {
-            MessagingLog.NoHandler(logger, stream, entryId, envelope.TypeName);
+            MessagingLog.NoHandler(logger, stream, delivery.EntryId, envelope.TypeName);
             metrics.Skipped(stream, identity.Group);
             return true;
         }
@@ -88,12 +87,12 @@ internal sealed class EntryProcessor(
             .SetTag(MessagingTelemetry.OperationNameTag, "process")
             .SetTag(MessagingTelemetry.DestinationTag, stream)
             .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
-            .SetTag(MessagingTelemetry.EntryIdTag, delivery.Entry.Id.ToString())
+            .SetTag(MessagingTelemetry.EntryIdTag, delivery.EntryId)
             .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
             .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
             .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
 
-        if (EntryIds.TryGetTimestamp(delivery.Entry.Id, out var publishedAt))
+        if (EntryIds.TryGetTimestamp(delivery.EntryId, out var publishedAt))
         {
             metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - publishedAt);
         }
@@ -119,7 +118,7 @@ internal sealed class EntryProcessor(
             {
                 // Shutting down past the host's timeout: the entry stays pending for this consumer's next start
                 // or for another consumer, and this is no failure of the entry.
-                MessagingLog.HandlerAborted(logger, stream, delivery.Entry.Id.ToString());
+                MessagingLog.HandlerAborted(logger, stream, delivery.EntryId);
                 activity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
                 return false;
             }
@@ -128,7 +127,7 @@ internal sealed class EntryProcessor(
 #pragma warning restore CA1031
             {
                 failure = exception;
-                MessagingLog.HandlerFailed(logger, exception, stream, delivery.Entry.Id.ToString(), envelope.TypeName, attempt, settings.HandlerAttempts);
+                MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, settings.HandlerAttempts);
                 if (attempt < settings.HandlerAttempts)
                 {
                     metrics.Retried(stream, identity.Group);
@@ -158,7 +157,7 @@ internal sealed class EntryProcessor(
         // Left pending: XAUTOCLAIM delivers it again after ReclaimAfter (to this consumer or another), which
         // counts as the next delivery. Entries behind it keep flowing meanwhile.
         activity?.SetTag(MessagingTelemetry.OutcomeTag, "left_pending");
-        MessagingLog.LeftPending(logger, stream, delivery.Entry.Id.ToString(), delivery.DeliveryCount, settings.MaxDeliveries);
+        MessagingLog.LeftPending(logger, stream, delivery.EntryId, delivery.DeliveryCount, settings.MaxDeliveries);
         return false;
     }
 
@@ -172,7 +171,7 @@ internal sealed class EntryProcessor(
             context.Stream = stream;
             context.Group = identity.Group;
             context.Consumer = identity.Consumer;
-            context.EntryId = delivery.Entry.Id.ToString();
+            context.EntryId = delivery.EntryId;
             context.EventId = envelope.EventId;
             context.DeliveryCount = delivery.DeliveryCount;
             var inbox = scope.ServiceProvider.GetService<IInbox>();
@@ -202,12 +201,12 @@ internal sealed class EntryProcessor(
         catch (RedisException exception)
         {
             // Not dead-lettered, so not acknowledged either: the entry stays pending and is tried again later.
-            MessagingLog.DeadLetterFailed(logger, exception, stream, delivery.Entry.Id.ToString());
+            MessagingLog.DeadLetterFailed(logger, exception, stream, delivery.EntryId);
             return false;
         }
 
         metrics.DeadLettered(stream, identity.Group);
-        MessagingLog.DeadLettered(logger, stream, delivery.Entry.Id.ToString(), delivery.DeliveryCount, error);
+        MessagingLog.DeadLettered(logger, stream, delivery.EntryId, delivery.DeliveryCount, error);
         return true;
     }
 }

@@ -34,9 +34,6 @@ public sealed class EventCatalog
         _byName = byName.ToFrozenDictionary();
     }
 
-    /// <summary>All registrations.</summary>
-    public IEnumerable<EventRegistration> Registrations => _byType.Values;
-
     /// <summary>The registration of a CLR event type; throws when it was never registered.</summary>
     public EventRegistration Get(Type eventType) =>
         _byType.TryGetValue(eventType, out var registration)
