@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Shop.Messaging.Connections;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
@@ -55,14 +56,10 @@ internal static class OutboxLatency
                 }
 
                 var arrived = Stopwatch.GetTimestamp();
-                var top = (RedisResult[])reply!;
-                var entries = (RedisResult[])(reply.Resp3Type == ResultType.Map ? top[1] : ((RedisResult[])top[0]!)[1])!;
-                foreach (var item in entries)
+                foreach (var entry in StreamReadReply.Parse(reply))
                 {
-                    var entry = (RedisResult[])item!;
-                    last = (string)entry[0]!;
-                    var fields = (RedisValue[])entry[1]!;
-                    var id = (string)fields[Array.IndexOf(fields, (RedisValue)EntryFields.Id) + 1]!;
+                    last = entry.Id.ToString();
+                    var id = entry[EntryFields.Id].ToString();
                     SpinWait.SpinUntil(() => committedAt.ContainsKey(id));
                     latency.Record(committedAt[id], arrived);
                     seen++;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop.Bench;
+using Shop.Messaging.Connections;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.Publishing;
 using Shop.Testing;
@@ -92,18 +93,14 @@ static async Task<Latency> RawBlockingLoopAsync(string connectionString, int cou
                 continue;
             }
 
-            var top = (RedisResult[])reply!;
-            var entries = (RedisResult[])(reply.Resp3Type == ResultType.Map ? top[1] : ((RedisResult[])top[0]!)[1])!;
-            var ids = new RedisValue[entries.Length];
-            for (var i = 0; i < entries.Length; i++)
+            // The same reply parser as the bus's, so the two consumers differ only in what they do with an entry.
+            var entries = StreamReadReply.Parse(reply);
+            foreach (var entry in entries)
             {
-                var entry = (RedisResult[])entries[i]!;
-                ids[i] = (RedisValue)entry[0];
-                var fields = (RedisValue[])entry[1]!;
-                latency.Record((long)fields[1]);
+                latency.Record((long)entry["sent"]);
             }
 
-            await database.StreamAcknowledgeAsync(stream, "raw", ids);
+            await database.StreamAcknowledgeAsync(stream, "raw", [.. entries.Select(entry => entry.Id)]);
         }
     });
     await Pacer.RunAsync(rate, count, (_, sent) => database.StreamAddAsync(stream, [new("sent", sent), new("data", payload)]));

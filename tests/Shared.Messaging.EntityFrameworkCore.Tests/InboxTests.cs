@@ -102,11 +102,8 @@ public sealed class InboxTests(RedisFixture redis)
         Assert.Equal(0, await Raise.QueryAsync(host, db => db.Set<InboxMessage>().CountAsync(_cancellation)));
     }
 
-    /// <summary>The group has read up to <paramref name="lastEntryId"/> and acknowledged everything it read.</summary>
-    private async Task<bool> DeliveredAndAcknowledgedAsync(string stream, RedisValue lastEntryId) =>
-        (await redis.Database.StreamGroupInfoAsync(stream)) is [var group]
-        && group.LastDeliveredId == lastEntryId
-        && group.PendingMessageCount == 0;
+    private Task<bool> DeliveredAndAcknowledgedAsync(string stream, RedisValue lastEntryId) =>
+        ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(redis.Database, stream, Group, lastEntryId);
 
     private async Task<RedisValue> AddEntryAsync(string stream, Guid eventId, int by) =>
         await redis.Database.StreamAddAsync(stream,

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Shop.Testing;
 
 namespace Shop.EndToEndTests;
 
@@ -82,18 +83,10 @@ public sealed class AppHostTests(RunningApp app) : IClassFixture<RunningApp>
 
     private async Task<OrderView> WaitForAsync(Guid orderId, Func<OrderView, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var order = await _orders.GetFromJsonAsync<OrderView>($"/orders/{orderId}", TestContext.Current.CancellationToken);
-            if (condition(order!))
-            {
-                return order!;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"order {orderId} still {order!.Status} after 60 s");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        OrderView? order = null;
+        await Wait.UntilAsync(async () => condition(order = (await _orders.GetFromJsonAsync<OrderView>($"/orders/{orderId}", TestContext.Current.CancellationToken))!),
+            TimeSpan.FromSeconds(60), $"order {orderId} to move on");
+        return order!;
     }
 
     private sealed record Placed(Guid OrderId, string Status);

@@ -74,7 +74,7 @@ public sealed class InventoryTests(RedisFixture redis) : IAsyncLifetime
         await RawEntries.AddAsync(database, Streams.Orders, placed);
         var second = await RawEntries.AddAsync(database, Streams.Orders, placed);
 
-        await Wait.UntilAsync(() => RawEntries.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "inventory-service", second),
+        await Wait.UntilAsync(() => ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "inventory-service", second),
             TimeSpan.FromSeconds(15), "both deliveries handled");
         Assert.Equal(new ProductView("SKU-003", "Pour-over kettle", 21, 4), await _client.GetFromJsonAsync<ProductView>("/products/SKU-003", _cancellation));
         var answers = (await database.StreamRangeAsync(Streams.Inventory)).Count(entry => entry[EntryFields.Type] == "StockReserved");

@@ -24,7 +24,7 @@ public sealed class NotificationTests(RedisFixture redis)
         await RawEntries.AddAsync(database, Streams.Orders, confirmed);
         var second = await RawEntries.AddAsync(database, Streams.Orders, confirmed);
 
-        await Wait.UntilAsync(() => RawEntries.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "notification-service", second),
+        await Wait.UntilAsync(() => ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "notification-service", second),
             TimeSpan.FromSeconds(15), "both deliveries handled");
         var notifications = await client.GetFromJsonAsync<List<NotificationView>>($"/notifications?orderId={confirmed.OrderId}", _cancellation);
         var notification = Assert.Single(notifications!);

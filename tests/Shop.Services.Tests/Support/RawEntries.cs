@@ -19,10 +19,4 @@ public static class RawEntries
             new(EntryFields.OccurredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             new(EntryFields.Source, "a-test"),
         ]);
-
-    /// <summary>The group has read up to <paramref name="lastEntryId"/> and acknowledged everything it read.</summary>
-    public static async Task<bool> DeliveredAndAcknowledgedAsync(IDatabase database, string stream, string group, RedisValue lastEntryId) =>
-        (await database.StreamGroupInfoAsync(stream)).SingleOrDefault(info => info.Name == group) is { } info
-        && info.LastDeliveredId == lastEntryId
-        && info.PendingMessageCount == 0;
 }
