@@ -32,7 +32,9 @@ public static class EntityFrameworkMessagingExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.TryAddSingleton<SqliteWalInterceptor>();
+        services.TryAddSingleton<SqliteWriteGate>();
         services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(
+            provider.GetRequiredService<SqliteWriteGate>(),
             provider.GetRequiredService<OutboxCommitInterceptor>(),
             provider.GetRequiredService<SqliteWalInterceptor>()));
 

@@ -84,4 +84,15 @@ public sealed class MessagingOptions
     /// <summary>How often pending and lag per group are read for the metrics.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The largest entry (all field names and values) a consumer accepts; a larger one is dead-lettered unread.
+    /// Events are small facts: anything this big is a bug or an attack, and must not be parsed into memory.
+    /// </summary>
+    [Range(1_024, 512 * 1024 * 1024)]
+    public int MaxEntryBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How deeply the JSON in an entry's <c>data</c> may nest; deeper is dead-lettered as malformed.</summary>
+    [Range(1, 256)]
+    public int MaxJsonDepth { get; set; } = 32;
 }

@@ -15,6 +15,7 @@ internal sealed class DeliveryBatchProcessor(
     EntryProcessor processor,
     EntriesInHand inHand,
     SemaphoreSlim handlerSlots,
+    int maxConcurrency,
     IConnectionMultiplexer redis,
     ConsumerIdentity identity,
     ILogger logger)
@@ -24,11 +25,27 @@ internal sealed class DeliveryBatchProcessor(
     /// <param name="abort">Cancels handlers already running (the host's shutdown timeout ran out).</param>
     public async Task ProcessAsync(IReadOnlyList<Delivery> deliveries, CancellationToken stopping, CancellationToken abort)
     {
-        var ids = deliveries.Select(delivery => delivery.Entry.Id).ToArray();
+        var ids = new RedisValue[deliveries.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = deliveries[i].Entry.Id;
+        }
+
         inHand.Add(ids);
         try
         {
             var done = new ConcurrentQueue<RedisValue>();
+            if (maxConcurrency == 1)
+            {
+                await ProcessInOrderAsync(deliveries, done, stopping, abort).ConfigureAwait(false);
+                if (!done.IsEmpty)
+                {
+                    await AcknowledgeAsync([.. done]).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             var running = new List<Task>(deliveries.Count);
             foreach (var delivery in deliveries)
             {
@@ -64,7 +81,44 @@ internal sealed class DeliveryBatchProcessor(
         }
     }
 
+    /// <summary>
+    /// <see cref="MessagingOptions.MaxConcurrency"/> 1 (the default, stream order): one handler after the other on
+    /// this loop, without a task and a semaphore round per entry.
+    /// </summary>
+    private async Task ProcessInOrderAsync(IReadOnlyList<Delivery> deliveries, ConcurrentQueue<RedisValue> done, CancellationToken stopping, CancellationToken abort)
+    {
+        await handlerSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            foreach (var delivery in deliveries)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                await RunOneAsync(delivery, done, abort).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            handlerSlots.Release();
+        }
+    }
+
     private async Task RunAsync(Delivery delivery, ConcurrentQueue<RedisValue> done, CancellationToken abort)
+    {
+        try
+        {
+            await RunOneAsync(delivery, done, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            handlerSlots.Release();
+        }
+    }
+
+    private async Task RunOneAsync(Delivery delivery, ConcurrentQueue<RedisValue> done, CancellationToken abort)
     {
         try
         {
@@ -78,10 +132,6 @@ internal sealed class DeliveryBatchProcessor(
 #pragma warning restore CA1031
         {
             MessagingLog.UnexpectedFailure(logger, exception, stream, delivery.EntryId);
-        }
-        finally
-        {
-            handlerSlots.Release();
         }
     }
 

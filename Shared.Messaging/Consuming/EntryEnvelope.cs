@@ -1,42 +1,58 @@
 using System.Globalization;
+using System.Text;
 using Shop.Messaging.Events;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.Consuming;
 
 /// <summary>The contract's fields of an entry, checked. An entry that fails the check is dead-lettered at once.</summary>
+/// <remarks>
+/// Field names are compared as bytes and <see cref="Data"/> stays UTF-8 bytes for the JSON reader: on the hot
+/// path of every delivery, no field is turned into a string it does not need to be.
+/// </remarks>
 internal sealed record EntryEnvelope(
     Guid EventId,
     string TypeName,
-    string Data,
+    ReadOnlyMemory<byte> Data,
     DateTimeOffset OccurredAt,
     string? Source,
     string? TraceParent,
     string? TraceState)
 {
-    public static EntryEnvelope? TryParse(StreamEntry entry, out string? error)
+    public static EntryEnvelope? TryParse(StreamEntry entry, int maxEntryBytes, out string? error)
     {
-        string? id = null, type = null, data = null, occurredAt = null, source = null, traceParent = null, traceState = null;
+        var size = 0L;
         foreach (var field in entry.Values)
         {
-            switch ((string?)field.Name)
-            {
-                case EntryFields.Id: id = field.Value; break;
-                case EntryFields.Type: type = field.Value; break;
-                case EntryFields.Data: data = field.Value; break;
-                case EntryFields.OccurredAt: occurredAt = field.Value; break;
-                case EntryFields.Source: source = field.Value; break;
-                case EntryFields.TraceParent: traceParent = field.Value; break;
-                case EntryFields.TraceState: traceState = field.Value; break;
-            }
+            size += field.Name.Length() + field.Value.Length();
         }
 
-        error = (id, type, data, occurredAt) switch
+        if (size > maxEntryBytes)
         {
-            (null or "", _, _, _) => $"The entry has no '{EntryFields.Id}' field.",
-            (_, null or "", _, _) => $"The entry has no '{EntryFields.Type}' field.",
-            (_, _, null, _) => $"The entry has no '{EntryFields.Data}' field.",
-            (_, _, _, null) => $"The entry has no '{EntryFields.OccurredAt}' field.",
+            error = $"The entry is {size} bytes, over the limit of {maxEntryBytes} (Messaging:MaxEntryBytes).";
+            return null;
+        }
+
+        RedisValue id = RedisValue.Null, type = RedisValue.Null, data = RedisValue.Null, occurredAt = RedisValue.Null;
+        RedisValue source = RedisValue.Null, traceParent = RedisValue.Null, traceState = RedisValue.Null;
+        foreach (var field in entry.Values)
+        {
+            var name = ((ReadOnlyMemory<byte>)field.Name).Span;
+            if (name.SequenceEqual("id"u8)) { id = field.Value; }
+            else if (name.SequenceEqual("type"u8)) { type = field.Value; }
+            else if (name.SequenceEqual("data"u8)) { data = field.Value; }
+            else if (name.SequenceEqual("occurredAt"u8)) { occurredAt = field.Value; }
+            else if (name.SequenceEqual("source"u8)) { source = field.Value; }
+            else if (name.SequenceEqual("traceparent"u8)) { traceParent = field.Value; }
+            else if (name.SequenceEqual("tracestate"u8)) { traceState = field.Value; }
+        }
+
+        error = (id.IsNullOrEmpty, type.IsNullOrEmpty, data.IsNull, occurredAt.IsNull) switch
+        {
+            (true, _, _, _) => $"The entry has no '{EntryFields.Id}' field.",
+            (_, true, _, _) => $"The entry has no '{EntryFields.Type}' field.",
+            (_, _, true, _) => $"The entry has no '{EntryFields.Data}' field.",
+            (_, _, _, true) => $"The entry has no '{EntryFields.OccurredAt}' field.",
             _ => null,
         };
         if (error is not null)
@@ -44,20 +60,27 @@ internal sealed record EntryEnvelope(
             return null;
         }
 
-        if (!Guid.TryParse(id, out var eventId))
+        if (!Guid.TryParse(((ReadOnlyMemory<byte>)id).Span, out var eventId))
         {
-            error = $"The '{EntryFields.Id}' field is not a GUID: '{Truncate(id!)}'.";
+            error = $"The '{EntryFields.Id}' field is not a GUID: '{Truncate(id)}'.";
             return null;
         }
 
-        if (!DateTimeOffset.TryParse(occurredAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+        if (!DateTimeOffset.TryParse((string?)occurredAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
         {
-            error = $"The '{EntryFields.OccurredAt}' field is not an ISO-8601 time: '{Truncate(occurredAt!)}'.";
+            error = $"The '{EntryFields.OccurredAt}' field is not an ISO-8601 time: '{Truncate(occurredAt)}'.";
             return null;
         }
 
-        return new EntryEnvelope(eventId, type!, data!, when.ToUniversalTime(), source, traceParent, traceState);
+        return new EntryEnvelope(
+            eventId, (string)type!, (ReadOnlyMemory<byte>)data, when.ToUniversalTime(), source, traceParent, traceState);
     }
 
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+    /// <summary>A field's value for an error message: at most 64 characters, invalid UTF-8 shown as '?'.</summary>
+    private static string Truncate(RedisValue value)
+    {
+        var bytes = ((ReadOnlyMemory<byte>)value).Span;
+        var text = Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 256)]);
+        return text.Length <= 64 ? text : text[..64] + "…";
+    }
 }

@@ -42,7 +42,7 @@ internal sealed class EntryProcessor(
             return true;
         }
 
-        var envelope = EntryEnvelope.TryParse(delivery.Entry, out var malformed);
+        var envelope = EntryEnvelope.TryParse(delivery.Entry, options.Value.MaxEntryBytes, out var malformed);
         if (envelope is null)
         {
             return await DeadLetterAsync(stream, delivery, $"Malformed entry: {malformed}").ConfigureAwait(false);
@@ -66,8 +66,12 @@ internal sealed class EntryProcessor(
         IntegrationEvent @event;
         try
         {
-            @event = JsonSerializer.Deserialize(envelope.Data, registration.JsonTypeInfo) as IntegrationEvent
+            // The bus's own depth limit, whatever the event's JSON options say: a hostile entry cannot make it recurse deep.
+            var reader = new Utf8JsonReader(envelope.Data.Span, new JsonReaderOptions { MaxDepth = options.Value.MaxJsonDepth });
+            @event = JsonSerializer.Deserialize(ref reader, registration.JsonTypeInfo) as IntegrationEvent
                      ?? throw new JsonException("The 'data' field is JSON null.");
+            // One value per entry: reading on throws for anything after it but whitespace (a second value, garbage).
+            _ = reader.Read();
         }
         catch (JsonException exception)
         {

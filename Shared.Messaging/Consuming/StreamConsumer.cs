@@ -31,7 +31,7 @@ internal sealed class StreamConsumer(
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
         using var handlerSlots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        var batches = new DeliveryBatchProcessor(stream, processor, _inHand, handlerSlots, redis, identity, logger);
+        var batches = new DeliveryBatchProcessor(stream, processor, _inHand, handlerSlots, options.MaxConcurrency, redis, identity, logger);
         var maintenance = new GroupMaintenance(stream, redis, identity, options, _inHand, statistics, logger);
 
         await WhenRedisAnswersAsync("create the consumer group", EnsureGroupAsync, stopping).ConfigureAwait(false);
@@ -50,21 +50,60 @@ internal sealed class StreamConsumer(
         var reader = await BlockingStreamReader.OpenAsync(redis, stream, identity, options, logger).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
+            Task<StreamEntry[]>? readAhead = null;
             while (!stopping.IsCancellationRequested)
             {
                 await WhenRedisAnswersAsync("read new entries", async () =>
                 {
-                    var entries = await reader.ReadAsync(stopping).ConfigureAwait(false);
-                    if (entries.Length > 0 && !stopping.IsCancellationRequested)
+                    var read = readAhead ?? reader.ReadAsync(stopping);
+                    readAhead = null;
+                    var entries = await read.ConfigureAwait(false);
+                    if (entries.Length == 0 || stopping.IsCancellationRequested)
                     {
-                        // Read with '>': never delivered before, so this is delivery number one.
-                        await batches.ProcessAsync([.. entries.Select(entry => new Delivery(entry, 1))], stopping, abort).ConfigureAwait(false);
+                        // Entries read while stopping stay pending: this consumer's next start recovers them.
+                        return;
                     }
+
+                    // A full batch means a backlog: fetch the next batch while this one is handled, so Redis and the
+                    // handlers work at the same time. Without a backlog the next read blocks until entries arrive.
+                    if (entries.Length == options.BatchSize)
+                    {
+                        readAhead = ReadAheadAsync();
+                    }
+
+                    // Read with '>': never delivered before, so this is delivery number one.
+                    await batches.ProcessAsync(Deliveries(entries), stopping, abort).ConfigureAwait(false);
                 }, stopping).ConfigureAwait(false);
             }
+
+            // A read ahead still under way when stopping: its entries stay pending; only its outcome is observed here.
+            await (readAhead ?? Task.FromResult<StreamEntry[]>([])).ContinueWith(
+                static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
 
         await background.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A non-blocking read of the next batch; its entries count as in hand from the moment they arrive, so the
+    /// heartbeat keeps them claimed while the batch before them is still being handled.
+    /// </summary>
+    private async Task<StreamEntry[]> ReadAheadAsync()
+    {
+        var entries = await _pending.ReadNewAsync(options.BatchSize).ConfigureAwait(false);
+        _inHand.Add(entries.Select(entry => entry.Id));
+        return entries;
+    }
+
+    private static Delivery[] Deliveries(StreamEntry[] entries)
+    {
+        var deliveries = new Delivery[entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            deliveries[i] = new Delivery(entries[i], 1);
+        }
+
+        return deliveries;
     }
 
     private Task EnsureGroupAsync() =>

@@ -16,7 +16,7 @@ public abstract record IntegrationEvent : INotification
 {
     /// <summary>The event's own id: the key for idempotent handling. Never reused.</summary>
     [JsonIgnore]
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = EventIds.NewId();
 
     /// <summary>When the domain change happened (UTC). Stamped by the publisher when left at its default.</summary>
     [JsonIgnore]

@@ -33,6 +33,30 @@ public sealed class DeliveryTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Backlog_of_many_batches_is_handled_in_stream_order_and_all_acknowledged()
+    {
+        // 95 entries waiting, read 10 at a time: every read comes back full, so the consumer reads the next batch
+        // ahead while it handles the current one.
+        var stream = RedisFixture.UniqueName("orders");
+        var probe = new HandlerProbe();
+        using var publisher = TestBus.Build(redis, stream, new HandlerProbe(), consume: false);
+        await publisher.StartAsync(_cancellation);
+        var events = publisher.Services.GetRequiredService<IEventPublisher>();
+        for (var i = 0; i < 95; i++)
+        {
+            await events.PublishAsync(new ThingHappened("backlog", i), _cancellation);
+        }
+
+        using var host = await TestBus.StartAsync(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:BatchSize"] = "10" });
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 95, Timeout, "the whole backlog");
+        Assert.Equal(Enumerable.Range(0, 95), probe.Completed.Select(call => call.Event.Number));
+        Assert.Equal(95, probe.Started.Count);
+        var streams = new StreamProbe(redis.Database, stream);
+        await Wait.UntilAsync(async () => (await streams.PendingAsync("test-service")).Length == 0, Timeout, "every entry acknowledged");
+    }
+
+    [Fact]
     public async Task Every_consumer_group_receives_every_event()
     {
         var stream = RedisFixture.UniqueName("orders");

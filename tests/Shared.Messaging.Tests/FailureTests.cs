@@ -62,8 +62,13 @@ public sealed class FailureTests(RedisFixture redis)
     [InlineData("""{"name":"wrong type","number":"seven"}""", "not a valid ThingHappened")]
     [InlineData("""{"name": """, "not a valid ThingHappened")]
     [InlineData("null", "JSON null")]
+    [InlineData("""{"name":"two values","number":1} {"name":"b","number":2}""", "after a single JSON value")]
+    [InlineData("""{"name":"trailing","number":1} garbage""", "not a valid ThingHappened")]
+    [InlineData("""{"name":"deep","number":1,"extra":DEEP}""", "depth")]
     public async Task Entry_with_malformed_data_is_dead_lettered_at_once_with_the_reason(string data, string reason)
     {
+        // 40 nested arrays inside the object: deeper than Messaging:MaxJsonDepth (32).
+        data = data.Replace("DEEP", new string('[', 40) + "1" + new string(']', 40), StringComparison.Ordinal);
         var stream = RedisFixture.UniqueName("orders");
         var streams = new StreamProbe(redis.Database, stream);
         var probe = new HandlerProbe();
@@ -99,6 +104,25 @@ public sealed class FailureTests(RedisFixture redis)
         await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
         var error = Assert.Single(await streams.DeadLettersAsync())[EntryFields.Error].ToString();
         Assert.Contains($"no '{missing}' field", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Entry_larger_than_MaxEntryBytes_is_dead_lettered_unread_while_the_next_one_is_handled()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis.Database, stream);
+        var probe = new HandlerProbe();
+        using var host = await TestBus.StartAsync(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:MaxEntryBytes"] = "2048" });
+
+        var bigId = await streams.AddRawAsync(data: $$"""{"name":"{{new string('x', 3000)}}","number":1}""");
+        await streams.AddRawAsync(data: """{"name":"small","number":2}""");
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the entry behind the big one");
+        await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
+        var deadLetter = Assert.Single(await streams.DeadLettersAsync());
+        Assert.Equal(bigId, deadLetter[EntryFields.OriginalId]);
+        Assert.Contains("over the limit of 2048 (Messaging:MaxEntryBytes)", deadLetter[EntryFields.Error].ToString(), StringComparison.Ordinal);
+        Assert.Equal("small", Assert.Single(probe.Started).Event.Name);
     }
 
     [Fact]

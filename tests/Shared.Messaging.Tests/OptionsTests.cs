@@ -17,6 +17,8 @@ public sealed class OptionsTests(RedisFixture redis)
     [InlineData("Messaging:BlockTimeout", "00:05:00", nameof(MessagingOptions.BlockTimeout))]
     [InlineData("Messaging:HandlerAttempts", "0", nameof(MessagingOptions.HandlerAttempts))]
     [InlineData("Messaging:ConsumerIdleTimeout", "00:00:00", nameof(MessagingOptions.ConsumerIdleTimeout))]
+    [InlineData("Messaging:MaxEntryBytes", "100", nameof(MessagingOptions.MaxEntryBytes))]
+    [InlineData("Messaging:MaxJsonDepth", "0", nameof(MessagingOptions.MaxJsonDepth))]
     [InlineData("Messaging:ServiceName", "Order Service", nameof(MessagingOptions.ServiceName))]
     [InlineData("Messaging:ConsumerName", "has spaces", nameof(MessagingOptions.ConsumerName))]
     public async Task Invalid_setting_stops_the_host_at_start_naming_the_setting(string key, string value, string property)

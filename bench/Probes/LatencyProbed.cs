@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using Mediator;
+using Shop.Bench.Harness;
 using Shop.Messaging.Events;
 
-namespace Shop.Bench;
+namespace Shop.Bench.Probes;
 
 /// <summary>The benchmark's event: a sequence number, the sender's Stopwatch timestamp, and a payload the size of an order.</summary>
 public sealed record LatencyProbed(int Sequence, long SentTimestamp, string Payload) : IntegrationEvent;
@@ -11,7 +12,8 @@ public sealed record LatencyProbed(int Sequence, long SentTimestamp, string Payl
 [JsonSerializable(typeof(LatencyProbed))]
 public sealed partial class BenchJsonContext : JsonSerializerContext;
 
-internal sealed class LatencyProbedHandler(Latency latency) : INotificationHandler<LatencyProbed>
+/// <summary>The no-op handler: notes when the event arrived, nothing else.</summary>
+internal sealed class LatencyProbedHandler(LatencyRecorder latency) : INotificationHandler<LatencyProbed>
 {
     public ValueTask Handle(LatencyProbed notification, CancellationToken cancellationToken)
     {

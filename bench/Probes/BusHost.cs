@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Shop.Bench.Harness;
+using Shop.Messaging.DependencyInjection;
+using Shop.Messaging.Telemetry;
+
+namespace Shop.Bench.Probes;
+
+/// <summary>A host with Shared.Messaging as a service would have it: the Aspire Redis client, the bus, Mediator.</summary>
+internal static class BusHost
+{
+    /// <param name="connectionString">The harness's redis-server.</param>
+    /// <param name="stream">The stream the probe event is published to (and consumed from).</param>
+    /// <param name="consume">Subscribe to <paramref name="stream"/>.</param>
+    /// <param name="handled">Where the handler notes each arrival.</param>
+    /// <param name="group">The service name, hence the consumer group.</param>
+    /// <param name="telemetry">
+    /// Off: the Aspire client's Redis tracing is disabled and nothing listens to the bus's spans and metrics, so the
+    /// bus is compared with raw StackExchange.Redis like for like. On: as in the services — every Redis command
+    /// profiled, every publish and delivery a span, the bus's instruments recorded (only the export is missing).
+    /// </param>
+    public static IHost Build(string connectionString, string stream, bool consume, LatencyRecorder? handled, string group = "bench", bool telemetry = false)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = connectionString,
+            ["Messaging:ConsumerName"] = $"bench-{Guid.NewGuid():N}",
+        });
+        builder.AddRedisClient("redis", settings => settings.DisableTracing = !telemetry);
+        if (telemetry)
+        {
+            builder.Services.AddOpenTelemetry()
+                .WithTracing(tracing => tracing.AddSource(MessagingTelemetry.ActivitySourceName))
+                .WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.MeterName));
+        }
+
+        var messaging = builder.AddMessaging(group).AddEvent(stream, BenchJsonContext.Default.LatencyProbed);
+        if (consume)
+        {
+            messaging.Consume(stream);
+        }
+
+        builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddSingleton(handled ?? new LatencyRecorder(1));
+        return builder.Build();
+    }
+}

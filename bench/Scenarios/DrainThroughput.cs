@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Shop.Bench.Harness;
+using Shop.Bench.Probes;
+using StackExchange.Redis;
+
+namespace Shop.Bench.Scenarios;
+
+/// <summary>
+/// Events per second drained from a pre-filled stream (read, handled, acknowledged) by 1 and 4 consumers of one group:
+/// Shared.Messaging (parse the entry, deserialize its JSON, dispatch a no-op Mediator handler in a DI scope, XACK per
+/// batch) against a raw <c>XREADGROUP COUNT 100</c> + <c>XACK</c> loop that does not look inside the entries.
+/// Every repetition reads the same entries through a fresh group.
+/// </summary>
+internal static class DrainThroughput
+{
+    public const string Name = "drain throughput";
+    public const string Bus = "Shared.Messaging consumer";
+    public const string BusWithTelemetry = "Shared.Messaging, telemetry on";
+    public const string Raw = "raw XREADGROUP COUNT 100 + XACK";
+
+    public static async Task RunAsync(string connectionString, BenchSettings settings, BenchReport report, string payload)
+    {
+        var count = settings.ThroughputCount;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var database = redis.GetDatabase();
+        var stream = $"drain-{Guid.NewGuid():N}";
+        await PublishThroughput.RateAsync(count, i => database.StreamAddAsync(stream, PublishThroughput.Fields(i, payload)));
+
+        foreach (var consumers in new[] { 1, 4 })
+        {
+            var metric = $"{consumers} consumer{(consumers == 1 ? "" : "s")}";
+            // Warm-up: the JIT's tiered compilation settles only after tens of thousands of entries.
+            await BusAsync(connectionString, stream, count, consumers);
+            await RawAsync(database, stream, count, consumers);
+            await BusAsync(connectionString, stream, count, consumers, telemetry: true);
+            var bus = new List<double>();
+            var traced = new List<double>();
+            var raw = new List<double>();
+            for (var run = 0; run < settings.Repetitions; run++)
+            {
+                bus.Add(await BusAsync(connectionString, stream, count, consumers));
+                traced.Add(await BusAsync(connectionString, stream, count, consumers, telemetry: true));
+                raw.Add(await RawAsync(database, stream, count, consumers));
+            }
+
+            report.Add(Name, Bus, metric, "events/s", bus);
+            report.Add(Name, BusWithTelemetry, metric, "events/s", traced);
+            report.Add(Name, Raw, metric, "events/s", raw);
+            var ratio = report.Compare(Name, metric, Bus, Raw);
+            report.Compare(Name, metric, BusWithTelemetry, Raw);
+            if (consumers == 4)
+            {
+                report.Check("drain ≥ 0.75× raw (4 consumers)", ratio, "×", "≥ 0.75", ratio >= 0.75);
+                var rate = report.Get(Name, Bus, metric).Median;
+                report.Check("drain ≥ 100k events/s (4 consumers)", rate, "events/s", "≥ 100,000", rate >= 100_000);
+            }
+            else
+            {
+                report.Check("drain ≥ 0.75× raw (1 consumer)", ratio, "×", "≥ 0.75", ratio >= 0.75);
+            }
+        }
+
+        await database.KeyDeleteAsync(stream);
+    }
+
+    /// <summary>Timed from the first handled entry to the last one.</summary>
+    private static async Task<double> BusAsync(string connectionString, string stream, int count, int consumers, bool telemetry = false)
+    {
+        var handled = new LatencyRecorder(count);
+        var group = $"bus-{Guid.NewGuid():N}";
+        var hosts = Enumerable.Range(0, consumers).Select(_ => BusHost.Build(connectionString, stream, consume: true, handled, group, telemetry)).ToList();
+        await Task.WhenAll(hosts.Select(host => host.StartAsync()));
+        await Until.TrueAsync(() => handled.Count >= count, TimeSpan.FromMinutes(2), $"{count} entries handled");
+        // From the first handled entry to the last: connecting and creating the group are not draining.
+        var rate = handled.ArrivalRate;
+        foreach (var host in hosts)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+
+        return rate;
+    }
+
+    private static async Task<double> RawAsync(IDatabase database, string stream, int count, int consumers)
+    {
+        var group = $"raw-{Guid.NewGuid():N}";
+        await database.StreamCreateConsumerGroupAsync(stream, group, StreamPosition.Beginning);
+        var remaining = count;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, consumers).Select(c => Task.Run(async () =>
+        {
+            while (Volatile.Read(ref remaining) > 0)
+            {
+                var entries = await database.StreamReadGroupAsync(stream, group, $"raw-{c}", StreamPosition.NewMessages, 100);
+                if (entries.Length == 0)
+                {
+                    continue;
+                }
+
+                await database.StreamAcknowledgeAsync(stream, group, [.. entries.Select(entry => entry.Id)]);
+                Interlocked.Add(ref remaining, -entries.Length);
+            }
+        })));
+        return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+}
