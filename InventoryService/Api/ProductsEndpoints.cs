@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts.Inventory;
@@ -8,7 +9,7 @@ using Shop.Messaging.EntityFrameworkCore.Outbox;
 namespace Shop.InventoryService.Api;
 
 /// <summary>The <c>/products</c> resource.</summary>
-internal static class ProductsEndpoints
+internal static partial class ProductsEndpoints
 {
     public const int MaxRestock = 1_000_000;
 
@@ -25,14 +26,35 @@ internal static class ProductsEndpoints
         TypedResults.Ok(await db.Products.AsNoTracking().OrderBy(product => product.Sku)
             .Select(product => ToResponse(product)).ToListAsync(cancellationToken));
 
-    private static async Task<Results<Ok<ProductResponse>, NotFound>> GetAsync(string sku, InventoryDb db, CancellationToken cancellationToken) =>
-        await db.Products.AsNoTracking().SingleOrDefaultAsync(product => product.Sku == sku, cancellationToken) is { } product
+    private static async Task<Results<Ok<ProductResponse>, NotFound, ValidationProblem>> GetAsync(string sku, InventoryDb db, CancellationToken cancellationToken)
+    {
+        if (InvalidSku(sku) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await db.Products.AsNoTracking().SingleOrDefaultAsync(product => product.Sku == sku, cancellationToken) is { } product
             ? TypedResults.Ok(ToResponse(product))
             : TypedResults.NotFound();
+    }
+
+    /// <summary>A SKU is 1 to 64 letters, digits or dashes: anything else is answered 400 before it reaches the database.</summary>
+    private static ValidationProblem? InvalidSku(string sku) =>
+        SkuPattern().IsMatch(sku)
+            ? null
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sku"] = ["A SKU is 1 to 64 letters, digits or dashes."] });
+
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex SkuPattern();
 
     private static async Task<Results<Accepted, NotFound, ValidationProblem>> RestockAsync(
         string sku, RestockRequest request, InventoryDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        if (InvalidSku(sku) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (request.Quantity is < 1 or > MaxRestock)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>

@@ -19,8 +19,14 @@ internal static class NotificationsEndpoints
         return app;
     }
 
-    private static async Task<Ok<List<NotificationResponse>>> ListAsync(Guid? orderId, string? customerId, NotificationDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> ListAsync(
+        Guid? orderId, string? customerId, NotificationDb db, CancellationToken cancellationToken)
     {
+        if (customerId is { Length: > 100 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["A customer id has at most 100 characters."] });
+        }
+
         var query = db.Notifications.AsNoTracking();
         if (orderId is { } order)
         {

@@ -71,8 +71,14 @@ internal static class OrdersEndpoints
             ? TypedResults.Ok(ToResponse(order))
             : TypedResults.NotFound();
 
-    private static async Task<Ok<List<OrderResponse>>> ListAsync(string? customerId, OrderStatus? status, OrderDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<OrderResponse>>, ValidationProblem>> ListAsync(
+        string? customerId, OrderStatus? status, OrderDb db, CancellationToken cancellationToken)
     {
+        if (customerId is { Length: > 100 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["A customer id has at most 100 characters."] });
+        }
+
         var query = db.Orders.AsNoTracking();
         if (!string.IsNullOrEmpty(customerId))
         {

@@ -69,13 +69,17 @@ internal sealed class OutboxRelay<TDbContext>(
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var outbox = scope.ServiceProvider.GetRequiredService<TDbContext>().Set<OutboxMessage>();
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            var outbox = db.Set<OutboxMessage>();
             var now = timeProvider.GetUtcNow().UtcDateTime;
             var lease = Guid.NewGuid().ToString("N");
             var leaseEnds = now + settings.LeaseDuration;
 
             // One UPDATE takes the oldest unpublished rows whose lease (if any) has run out: SQLite runs it under its
-            // single write lock, so two relays can never lease the same row.
+            // single write lock, so two relays can never lease the same row. Every write of the relay runs in a
+            // transaction of its own so that it queues at the write gate with the other writers of this process.
+            var leaseTransaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var leaseScope = leaseTransaction.ConfigureAwait(false);
             var leased = await outbox
                 .Where(message => message.PublishedAt == null && (message.LeasedUntil == null || message.LeasedUntil < now))
                 .OrderBy(message => message.Id)
@@ -92,6 +96,7 @@ internal sealed class OutboxRelay<TDbContext>(
                 .Where(message => message.LeaseToken == lease && message.PublishedAt == null)
                 .OrderBy(message => message.Id)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
+            await leaseTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
 
             // Started in order on one connection, the XADDs are pipelined and land in the streams in commit order.
             var sends = rows.Select(row => publisher.PublishAsync(row.ToOutgoingEntry(), CancellationToken.None)).ToArray();
@@ -111,6 +116,8 @@ internal sealed class OutboxRelay<TDbContext>(
             }
 
             var publishedAt = timeProvider.GetUtcNow().UtcDateTime;
+            var markTransaction = await db.Database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var markScope = markTransaction.ConfigureAwait(false);
             await outbox.Where(message => published.Contains(message.Id))
                 .ExecuteUpdateAsync(update => update
                     .SetProperty(message => message.PublishedAt, publishedAt)
@@ -127,8 +134,11 @@ internal sealed class OutboxRelay<TDbContext>(
                         .SetProperty(message => message.LastError, error)
                         .SetProperty(message => message.LeaseToken, (string?)null)
                         .SetProperty(message => message.LeasedUntil, (DateTime?)null), CancellationToken.None).ConfigureAwait(false);
+                await markTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 throw failure;
             }
+
+            await markTransaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
 
             StoreLog.Relayed(logger, published.Count);
             return rows.Count;

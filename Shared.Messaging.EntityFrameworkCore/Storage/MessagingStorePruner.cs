@@ -50,13 +50,17 @@ internal sealed class MessagingStorePruner<TDbContext>(
             var now = timeProvider.GetUtcNow().UtcDateTime;
             var publishedBefore = now - outboxOptions.Value.Retention;
             var processedBefore = now - inboxOptions.Value.Retention;
-            // Unpublished rows are never pruned, however old: they are events still owed to the streams.
+            // Unpublished rows are never pruned, however old: they are events still owed to the streams. One
+            // transaction, so the deletes queue at the write gate like every other writer.
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
             var outbox = await db.Set<OutboxMessage>()
                 .Where(message => message.PublishedAt != null && message.PublishedAt < publishedBefore)
                 .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             var inbox = await db.Set<InboxMessage>()
                 .Where(message => message.ProcessedAt < processedBefore)
                 .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (outbox + inbox > 0)
             {
                 StoreLog.Pruned(logger, outbox, inbox);

@@ -38,7 +38,11 @@ public sealed class MessagingOptions
     [Range(1, 1000)]
     public int MaxDeliveries { get; set; } = 5;
 
-    /// <summary>Approximate cap per stream (<c>XADD … MAXLEN ~</c>).</summary>
+    /// <summary>
+    /// Approximate cap per stream (<c>XADD … MAXLEN ~</c>): the last-resort safety valve. Streams are kept short by
+    /// trimming to what every group has read (<see cref="TrimInterval"/>); this cap only bites when a group stops
+    /// reading for good, and then drops its oldest unread entries (logged as an error and counted).
+    /// </summary>
     [Range(1L, long.MaxValue)]
     public long StreamMaxLength { get; set; } = 1_000_000;
 
@@ -95,4 +99,11 @@ public sealed class MessagingOptions
     /// <summary>How deeply the JSON in an entry's <c>data</c> may nest; deeper is dead-lettered as malformed.</summary>
     [Range(1, 256)]
     public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>
+    /// How often a service trims the streams it publishes to, down to what every consumer group has read and
+    /// acknowledged (XTRIM MINID). <see cref="StreamMaxLength"/> remains the safety valve above it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -6,6 +6,7 @@ using Shop.Messaging.Configuration;
 using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 using Shop.Messaging.Publishing;
+using Shop.Messaging.Retention;
 using Shop.Messaging.Telemetry;
 
 namespace Shop.Messaging.DependencyInjection;
@@ -44,6 +45,9 @@ public static class MessagingHostBuilderExtensions
         services.TryAddSingleton<EntryProcessor>();
         services.TryAddScoped<DeliveryContext>();
         services.AddHostedService<MessagingHostedService>();
+        services.TryAddSingleton<PublishedStreams>();
+        services.TryAddSingleton<StreamTrimmer>();
+        services.AddHostedService(provider => provider.GetRequiredService<StreamTrimmer>());
         return new MessagingBuilder(services);
     }
 }

@@ -12,6 +12,7 @@ namespace Shop.Messaging.Publishing;
 internal sealed class RedisStreamPublisher(
     IConnectionMultiplexer redis,
     IOptions<MessagingOptions> options,
+    PublishedStreams published,
     MessagingMetrics metrics) : IStreamPublisher
 {
     public async Task<string> PublishAsync(OutgoingEntry entry, CancellationToken cancellationToken = default)
@@ -59,6 +60,7 @@ internal sealed class RedisStreamPublisher(
             useApproximateMaxLength: true).ConfigureAwait(false);
 
         activity?.SetTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
+        published.Add(entry.Stream);
         metrics.Published(entry.Stream, entry.TypeName);
         return entryId.ToString();
     }

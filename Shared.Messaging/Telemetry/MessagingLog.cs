@@ -61,4 +61,10 @@ internal static partial class MessagingLog
 
     [LoggerMessage(1033, LogLevel.Debug, "Could not unblock the reader of {Stream}; it stops at its block timeout")]
     public static partial void UnblockFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(1040, LogLevel.Debug, "Trimmed {Count} entries of {Stream} that every group had read and acknowledged (MINID {MinId})")]
+    public static partial void Trimmed(ILogger logger, string stream, long count, string minId);
+
+    [LoggerMessage(1041, LogLevel.Error, "{Count} entries of {Stream} were dropped before group {Group} read them: the stream reached Messaging:StreamMaxLength ({MaxLength}) while the group fell behind")]
+    public static partial void UnreadDropped(ILogger logger, string stream, string group, long count, long maxLength);
 }

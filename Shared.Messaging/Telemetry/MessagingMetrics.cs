@@ -14,6 +14,8 @@ internal sealed class MessagingMetrics
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _reclaimed;
     private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _trimmed;
+    private readonly Counter<long> _unreadDropped;
     private readonly Histogram<double> _handlerDuration;
     private readonly Histogram<double> _deliveryLatency;
 
@@ -28,6 +30,8 @@ internal sealed class MessagingMetrics
         _deadLettered = meter.CreateCounter<long>("shop.messaging.dead_lettered", "{entry}", "Entries moved to the dead-letter stream.");
         _reclaimed = meter.CreateCounter<long>("shop.messaging.reclaimed", "{entry}", "Entries taken over from an idle consumer (XAUTOCLAIM).");
         _duplicates = meter.CreateCounter<long>("shop.messaging.duplicates", "{entry}", "Entries whose event the inbox had applied already; acknowledged without running the handlers.");
+        _trimmed = meter.CreateCounter<long>("shop.messaging.trimmed", "{entry}", "Entries removed from a stream after every group had read and acknowledged them.");
+        _unreadDropped = meter.CreateCounter<long>("shop.messaging.unread_dropped", "{entry}", "Entries the MAXLEN safety valve removed before a group had read them: lost to that group.");
         _handlerDuration = meter.CreateHistogram<double>("shop.messaging.handler.duration", "s", "How long handling an entry took, all attempts of one delivery included.");
         _deliveryLatency = meter.CreateHistogram<double>("shop.messaging.delivery.latency", "s", "From the entry's publish (its id's timestamp) to the start of its handler.");
         meter.CreateObservableGauge("shop.messaging.pending", statistics.Pending, "{entry}", "Entries delivered to the group and not yet acknowledged (XINFO GROUPS pending).");
@@ -52,6 +56,11 @@ internal sealed class MessagingMetrics
     public void Reclaimed(string stream, string group, int count) => _reclaimed.Add(count, Tags(stream, group));
 
     public void Duplicate(string stream, string group) => _duplicates.Add(1, Tags(stream, group));
+
+    public void Trimmed(string stream, long count) =>
+        _trimmed.Add(count, new TagList { { MessagingTelemetry.DestinationTag, stream } });
+
+    public void UnreadDropped(string stream, string group, long count) => _unreadDropped.Add(count, Tags(stream, group));
 
     public void HandlerDuration(string stream, string group, string type, TimeSpan duration) =>
         _handlerDuration.Record(duration.TotalSeconds, Tags(stream, group, type));

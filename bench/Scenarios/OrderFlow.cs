@@ -61,7 +61,7 @@ internal static class OrderFlow
             var runs = new List<LatencySummary>();
             var confirmedRates = new List<double>();
             var cpu = shop.All.ToDictionary(service => service.Name, _ => new List<double>());
-            for (var run = 0; run < settings.Repetitions; run++)
+            for (var run = 0; run < settings.OrderFlowRepetitions; run++)
             {
                 var before = shop.All.ToDictionary(service => service.Name, service => service.Usage());
                 var started = Stopwatch.GetTimestamp();

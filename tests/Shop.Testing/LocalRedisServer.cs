@@ -11,13 +11,15 @@ namespace Shop.Testing;
 /// </summary>
 public sealed class LocalRedisServer : IDisposable
 {
-    private readonly Process _process;
     private readonly string _directory;
+    private readonly bool _appendOnly;
+    private Process _process;
 
-    private LocalRedisServer(Process process, string directory, int port)
+    private LocalRedisServer(Process process, string directory, int port, bool appendOnly)
     {
         _process = process;
         _directory = directory;
+        _appendOnly = appendOnly;
         Port = port;
     }
 
@@ -30,13 +32,64 @@ public sealed class LocalRedisServer : IDisposable
     public static bool IsInstalled() => FindExecutable() is not null;
 
     /// <param name="appendOnly">AOF on (the tests' default: durable like production); off for benchmarks that measure the bus, not the disk.</param>
-    /// <param name="cancellationToken">Cancels waiting for the server to answer.</param>
     /// <param name="port">The port to listen on; a free one when not given.</param>
+    /// <param name="cancellationToken">Cancels waiting for the server to answer.</param>
     public static async Task<LocalRedisServer> StartAsync(bool appendOnly = true, int? port = null, CancellationToken cancellationToken = default)
     {
-        var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
         var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
         port ??= FreeLoopbackPort();
+        var server = new LocalRedisServer(Launch(directory, port.Value, appendOnly), directory, port.Value, appendOnly);
+        try
+        {
+            await server.WaitUntilAnsweringAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><c>kill -9</c>: the server gets no chance to write anything more.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Starts the server again on the same port and data folder: it loads its AOF, as after a crash.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        Kill();
+        _process.Dispose();
+        _process = Launch(_directory, Port, _appendOnly);
+        await WaitUntilAnsweringAsync(cancellationToken);
+    }
+
+    /// <summary>SIGSTOP: the process stays, its sockets stay open, and it answers nothing until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })
+                         ?? throw new InvalidOperationException("kill did not start.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
+    private static Process Launch(string directory, int port, bool appendOnly)
+    {
+        var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -45,7 +98,7 @@ public sealed class LocalRedisServer : IDisposable
         };
         foreach (var argument in new[]
                  {
-                     "--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--bind", "127.0.0.1",
                      "--dir", directory,
                      "--appendonly", appendOnly ? "yes" : "no",
@@ -60,18 +113,7 @@ public sealed class LocalRedisServer : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        var server = new LocalRedisServer(process, directory, port.Value);
-        try
-        {
-            await server.WaitUntilAnsweringAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
-        }
+        return Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
     }
 
     public void Dispose()

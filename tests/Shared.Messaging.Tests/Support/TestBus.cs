@@ -17,12 +17,14 @@ public static class TestBus
         string? consumer = null,
         IDictionary<string, string?>? settings = null,
         bool consume = true,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Action<HostApplicationBuilder>? configure = null,
+        string? connectionString = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["ConnectionStrings:redis"] = connectionString ?? redis.ConnectionString,
             ["Messaging:ConsumerName"] = consumer ?? RedisFixture.UniqueName("consumer"),
         });
         if (settings is not null)
@@ -51,6 +53,7 @@ public static class TestBus
 
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddSingleton(probe);
+        configure?.Invoke(builder);
         return builder.Build();
     }
 

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Shop.Messaging.Publishing;
+using Shop.Messaging.Retention;
+using Shop.Messaging.Tests.Support;
+using StackExchange.Redis;
+
+namespace Shop.Messaging.Tests;
+
+/// <summary>The least-privilege ACL the README documents for a service is enough for everything the bus does.</summary>
+public sealed class AclTests(RedisFixture redis)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>The README's rule set for a service that publishes to and consumes <paramref name="stream"/>.</summary>
+    public static string[] ServiceAcl(string user, string password, string stream) =>
+    [
+        user, "reset", "on", $">{password}",
+        // Keys: its streams and their dead-letter streams, nothing else.
+        $"~{stream}", $"~{stream}:dead-letter",
+        // Channels: the one StackExchange.Redis listens on for primary changes.
+        "resetchannels", "&__Booksleeve_MasterChanged",
+        // Commands: the connection handshake, health, and the stream commands the bus sends (Lua included).
+        "-@all", "+@connection", "+ping", "+info", "+echo", "+subscribe", "+unsubscribe", "+config|get", "+cluster|nodes",
+        "+xadd", "+xreadgroup", "+xack", "+xautoclaim", "+xclaim", "+xpending", "+xtrim",
+        "+xinfo|groups", "+xinfo|stream", "+xinfo|consumers", "+xgroup|create", "+xgroup|delconsumer",
+        "+evalsha", "+eval", "+script|load", "+client|id", "+client|unblock",
+    ];
+
+    [Fact]
+    public async Task Bus_runs_as_a_least_privilege_ACL_user_without_a_single_refused_command()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var user = RedisFixture.UniqueName("svc");
+        var password = Guid.NewGuid().ToString("N");
+        await redis.Database.ExecuteAsync("ACL", ["SETUSER", .. ServiceAcl(user, password, stream)]);
+        try
+        {
+            var options = ConfigurationOptions.Parse(redis.ConnectionString);
+            options.User = user;
+            options.Password = password;
+            options.AllowAdmin = false;
+            var probe = new HandlerProbe();
+            using var host = TestBus.Build(redis, stream, probe,
+                settings: new Dictionary<string, string?> { ["Messaging:StatsInterval"] = "00:00:00.100", ["Messaging:TrimInterval"] = "1.00:00:00" },
+                configure: builder => builder.Logging.AddFakeLogging(),
+                connectionString: options.ToString(includePassword: true));
+            await host.StartAsync(TestContext.Current.CancellationToken);
+
+            var publisher = host.Services.GetRequiredService<IEventPublisher>();
+            await publisher.PublishAsync(new ThingHappened("allowed", 1), TestContext.Current.CancellationToken);
+            await new StreamProbe(redis.Database, stream).AddRawAsync(data: "{broken");
+            await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the event handled");
+            await Wait.UntilAsync(async () => await redis.Database.StreamLengthAsync($"{stream}:dead-letter") == 1, Timeout, "the dead letter");
+            await host.Services.GetRequiredService<StreamTrimmer>().TrimAsync(stream);
+            await host.StopAsync(TestContext.Current.CancellationToken);
+
+            var complaints = host.Services.GetFakeLogCollector().GetSnapshot()
+                .Where(record => record.Level >= LogLevel.Warning && record.Message.Contains("Dead-lettered", StringComparison.Ordinal) is false).ToList();
+            Assert.True(complaints.Count == 0, string.Join(Environment.NewLine, complaints.Select(record => $"{record.Level}: {record.Message} {record.Exception?.Message}")));
+        }
+        finally
+        {
+            await redis.Database.ExecuteAsync("ACL", "DELUSER", user);
+        }
+    }
+}
