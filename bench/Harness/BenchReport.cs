@@ -41,7 +41,7 @@ internal sealed class BenchReport(MachineInfo machine, BenchSettings settings, I
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. {(settings.Quick ? "Quick run" : "Full run")}, {settings.Repetitions} repetitions; median (min–max).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. {(settings.Quick ? "Quick run" : "Full run")}, {settings.Repetitions} repetitions (latency {settings.LatencyRepetitions}, order flow {settings.OrderFlowRepetitions}); median (min–max).");
         foreach (var scenario in _figures.Select(figure => figure.Scenario).Distinct())
         {
             var figures = _figures.Where(figure => figure.Scenario == scenario).ToList();

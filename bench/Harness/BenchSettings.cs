@@ -18,7 +18,10 @@ internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<s
 
     public int OrderFlowSeconds => Quick ? 3 : 15;
 
-    public int OrderFlowWarmUpSeconds => Quick ? 20 : 40;
+    public int OrderFlowWarmUpSeconds => Quick ? 15 : 40;
+
+    /// <summary>Repetitions of each latency variant: three variants at two rates, seconds each.</summary>
+    public int LatencyRepetitions => Quick ? Math.Min(2, Repetitions) : Repetitions;
 
     /// <summary>Repetitions of each order rate: every one costs a few seconds of three processes.</summary>
     public int OrderFlowRepetitions => Quick ? Math.Min(2, Repetitions) : Repetitions;

@@ -34,7 +34,7 @@ internal static class DeliveryLatency
                 (Bus, BusAsync), (RawBlocking, RawBlockingAsync), (NaivePoll, NaivePollAsync),
             };
             var runs = variants.ToDictionary(variant => variant.Name, _ => new List<LatencySummary>());
-            for (var run = 0; run < settings.Repetitions; run++)
+            for (var run = 0; run < settings.LatencyRepetitions; run++)
             {
                 // Interleaved, so a noisy neighbour on this shared machine hits every variant alike.
                 foreach (var (variant, measure) in variants)
