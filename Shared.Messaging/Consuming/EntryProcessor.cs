@@ -96,9 +96,9 @@ internal sealed class EntryProcessor(
             .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
             .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
 
-        if (EntryIds.TryGetTimestamp(delivery.EntryId, out var publishedAt))
+        if (EntryPosition.Parse(delivery.EntryId) is { } position)
         {
-            metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - publishedAt);
+            metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - position.AddedAt);
         }
 
         var started = timeProvider.GetTimestamp();

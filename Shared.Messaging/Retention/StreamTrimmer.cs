@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Consuming;
+using Shop.Messaging.Events;
 using Shop.Messaging.Publishing;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Shop.Messaging.Publishing;
+using Shop.Messaging.Events;
 using Shop.Messaging.Retention;
 using Shop.Messaging.Telemetry;
 using Shop.Messaging.Tests.Support;

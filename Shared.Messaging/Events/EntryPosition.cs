@@ -1,18 +1,25 @@
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace Shop.Messaging.Retention;
+namespace Shop.Messaging.Events;
 
-/// <summary>An entry id <c>&lt;milliseconds&gt;-&lt;sequence&gt;</c>, ordered as Redis orders them (text order is wrong: "9-0" &gt; "10-0").</summary>
+/// <summary>
+/// A Redis entry id, <c>&lt;milliseconds&gt;-&lt;sequence&gt;</c>: when the entry was added, and its place in the stream.
+/// Ordered as Redis orders entries (text order is wrong: "9-0" &gt; "10-0").
+/// </summary>
 internal readonly record struct EntryPosition(long Milliseconds, long Sequence) : IComparable<EntryPosition>
 {
-    public static EntryPosition? Parse(RedisValue id)
+    /// <summary>When Redis added the entry (the id's first half).</summary>
+    public DateTimeOffset AddedAt => DateTimeOffset.FromUnixTimeMilliseconds(Milliseconds);
+
+    public static EntryPosition? Parse(RedisValue id) => Parse((string?)id);
+
+    public static EntryPosition? Parse(string? id)
     {
-        var text = (string?)id;
-        var dash = text?.IndexOf('-', StringComparison.Ordinal) ?? -1;
+        var dash = id?.IndexOf('-', StringComparison.Ordinal) ?? -1;
         return dash > 0
-               && long.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
-               && long.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+               && long.TryParse(id.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+               && long.TryParse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
             ? new EntryPosition(milliseconds, sequence)
             : null;
     }
