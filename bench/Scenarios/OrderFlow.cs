@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Shop.Bench.Harness;
+using Shop.Bench.Probes;
 using Shop.Messaging.Connections;
 using Shop.Messaging.Events;
 using Shop.Testing;
@@ -22,7 +23,7 @@ internal static class OrderFlow
     public const string Name = "order flow: POST /orders → Confirmed, three services as processes";
     public const string CpuName = "service CPU during the order flow";
     public const string MemoryName = "service memory";
-    private static readonly string[] Skus = ["SKU-001", "SKU-002", "SKU-003", "SKU-005"];
+    public static readonly string[] Skus = ["SKU-001", "SKU-002", "SKU-003", "SKU-005"];
 
     public static async Task RunAsync(BenchSettings settings, BenchReport report)
     {
@@ -111,108 +112,5 @@ internal static class OrderFlow
         await shop.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
-    }
-
-    /// <summary>Places orders and matches each accepted order id with its confirmation.</summary>
-    private sealed class OrderDriver(HttpClient http, ConfirmationWatcher watcher)
-    {
-        private int _sequence;
-
-        /// <summary>
-        /// Open loop at <paramref name="rate"/>: POST → Confirmed latency of every order, and the rate at which
-        /// confirmations arrived while the orders were being sent.
-        /// </summary>
-        public async Task<(LatencyRecorder Latency, double ConfirmedPerSecond)> AtRateAsync(int rate, int count)
-        {
-            var latency = new LatencyRecorder(count);
-            var pending = new ConcurrentBag<Task>();
-            var confirmedBefore = watcher.Confirmed;
-            var started = Stopwatch.GetTimestamp();
-            await Pacer.RunAsync(rate, count, (_, sent) =>
-            {
-                pending.Add(PlaceAndAwaitAsync(sent, latency));
-                return Task.CompletedTask;
-            });
-            var confirmed = (watcher.Confirmed - confirmedBefore) / Stopwatch.GetElapsedTime(started).TotalSeconds;
-            await Task.WhenAll(pending).WaitAsync(TimeSpan.FromMinutes(3));
-            return (latency, confirmed);
-        }
-
-        /// <summary>Waits until every order placed so far is confirmed, so the next rate starts without a backlog.</summary>
-        public Task DrainAsync() => Until.TrueAsync(() => watcher.Confirmed >= Volatile.Read(ref _sequence), TimeSpan.FromMinutes(3), "every order confirmed");
-
-        private async Task PlaceAndAwaitAsync(long sent, LatencyRecorder latency)
-        {
-            var orderId = await PlaceAsync();
-            var confirmedAt = await watcher.ConfirmationOf(orderId).WaitAsync(TimeSpan.FromMinutes(1));
-            latency.Record(sent, confirmedAt);
-        }
-
-        private async Task<Guid> PlaceAsync()
-        {
-            var sequence = Interlocked.Increment(ref _sequence);
-            var order = new { customerId = $"bench-{sequence % 100}", items = new[] { new { sku = Skus[sequence % Skus.Length], quantity = 1 } } };
-            using var response = await http.PostAsJsonAsync("/orders", order);
-            response.EnsureSuccessStatusCode();
-            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
-            return body.RootElement.GetProperty("orderId").GetGuid();
-        }
-    }
-
-    /// <summary>Watches the <c>orders</c> stream with a blocking XREAD and notes when each OrderConfirmed arrives.</summary>
-    private sealed class ConfirmationWatcher : IAsyncDisposable
-    {
-        private readonly ConnectionMultiplexer _redis;
-        private readonly ConcurrentDictionary<Guid, TaskCompletionSource<long>> _confirmations = new();
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private long _confirmed;
-
-        private ConfirmationWatcher(ConnectionMultiplexer redis)
-        {
-            _redis = redis;
-            _loop = Task.Run(WatchAsync);
-        }
-
-        public long Confirmed => Interlocked.Read(ref _confirmed);
-
-        public static async Task<ConfirmationWatcher> StartAsync(string connectionString) =>
-            new(await ConnectionMultiplexer.ConnectAsync(connectionString));
-
-        public Task<long> ConfirmationOf(Guid orderId) => Completion(orderId).Task;
-
-        private TaskCompletionSource<long> Completion(Guid orderId) =>
-            _confirmations.GetOrAdd(orderId, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        private async Task WatchAsync()
-        {
-            var database = _redis.GetDatabase();
-            var last = "$";
-            while (!_stop.IsCancellationRequested)
-            {
-                var reply = await database.ExecuteAsync("XREAD", "COUNT", 500, "BLOCK", 200, "STREAMS", "orders", last);
-                var arrived = Stopwatch.GetTimestamp();
-                foreach (var entry in StreamReadReply.Parse(reply))
-                {
-                    last = entry.Id.ToString();
-                    if (entry[EntryFields.Type] != "OrderConfirmed")
-                    {
-                        continue;
-                    }
-
-                    using var data = JsonDocument.Parse((string)entry[EntryFields.Data]!);
-                    Completion(data.RootElement.GetProperty("orderId").GetGuid()).TrySetResult(arrived);
-                    Interlocked.Increment(ref _confirmed);
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop;
-            await _redis.DisposeAsync();
-            _stop.Dispose();
-        }
     }
 }

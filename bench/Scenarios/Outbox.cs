@@ -10,7 +10,6 @@ using Shop.Messaging.Connections;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
-using Shop.Messaging.EntityFrameworkCore.Storage;
 using Shop.Messaging.Events;
 using StackExchange.Redis;
 
@@ -155,21 +154,4 @@ internal static class Outbox
             Directory.Delete(_directory, recursive: true);
         }
     }
-}
-
-internal sealed class BenchDb(DbContextOptions<BenchDb> options) : DbContext(options)
-{
-    public DbSet<BenchItem> Items => Set<BenchItem>();
-
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        modelBuilder.Entity<BenchItem>().HasKey(item => item.Sequence);
-        modelBuilder.Entity<BenchItem>().Property(item => item.Sequence).ValueGeneratedNever();
-        modelBuilder.AddMessagingTables();
-    }
-}
-
-internal sealed class BenchItem
-{
-    public int Sequence { get; init; }
 }
