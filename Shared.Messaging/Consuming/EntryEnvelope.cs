@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Shop.Messaging.Events;
@@ -66,7 +67,7 @@ internal sealed record EntryEnvelope(
             return null;
         }
 
-        if (!DateTimeOffset.TryParse((string?)occurredAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+        if (!TryParseTime(occurredAt, out var when))
         {
             error = $"The '{EntryFields.OccurredAt}' field is not an ISO-8601 time: '{Truncate(occurredAt)}'.";
             return null;
@@ -74,6 +75,23 @@ internal sealed record EntryEnvelope(
 
         return new EntryEnvelope(
             eventId, (string)type!, (ReadOnlyMemory<byte>)data, when.ToUniversalTime(), source, traceParent, traceState);
+    }
+
+    /// <summary>
+    /// The publisher writes UTC in the round-trip format (<c>2026-11-27T08:30:15.1230000Z</c>): that form, or with an
+    /// explicit offset, is parsed straight from the bytes; any other ISO-8601 form (another publisher's) takes the
+    /// general parser, which reads a time without offset as UTC.
+    /// </summary>
+    private static bool TryParseTime(RedisValue value, out DateTimeOffset time)
+    {
+        var bytes = ((ReadOnlyMemory<byte>)value).Span;
+        var hasOffset = bytes is [.., (byte)'Z'] or [.., (byte)'+' or (byte)'-', _, _, (byte)':', _, _];
+        if (hasOffset && Utf8Parser.TryParse(bytes, out time, out var consumed, 'O') && consumed == bytes.Length)
+        {
+            return true;
+        }
+
+        return DateTimeOffset.TryParse((string?)value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
     }
 
     /// <summary>A field's value for an error message: at most 64 characters, invalid UTF-8 shown as '?'.</summary>

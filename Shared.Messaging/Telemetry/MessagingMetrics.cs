@@ -38,11 +38,22 @@ internal sealed class MessagingMetrics
         meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag).");
     }
 
-    public void Published(string stream, string type) =>
-        _published.Add(1, new TagList { { MessagingTelemetry.DestinationTag, stream }, { MessagingTelemetry.EventTypeTag, type } });
+    // Each method checks Enabled first: with nobody listening (no exporter) the tags are not even built.
+    public void Published(string stream, string type)
+    {
+        if (_published.Enabled)
+        {
+            _published.Add(1, new TagList { { MessagingTelemetry.DestinationTag, stream }, { MessagingTelemetry.EventTypeTag, type } });
+        }
+    }
 
-    public void Consumed(string stream, string group, string type) =>
-        _consumed.Add(1, Tags(stream, group, type));
+    public void Consumed(string stream, string group, string type)
+    {
+        if (_consumed.Enabled)
+        {
+            _consumed.Add(1, Tags(stream, group, type));
+        }
+    }
 
     public void Skipped(string stream, string group) => _skipped.Add(1, Tags(stream, group));
 
@@ -62,11 +73,21 @@ internal sealed class MessagingMetrics
 
     public void UnreadDropped(string stream, string group, long count) => _unreadDropped.Add(count, Tags(stream, group));
 
-    public void HandlerDuration(string stream, string group, string type, TimeSpan duration) =>
-        _handlerDuration.Record(duration.TotalSeconds, Tags(stream, group, type));
+    public void HandlerDuration(string stream, string group, string type, TimeSpan duration)
+    {
+        if (_handlerDuration.Enabled)
+        {
+            _handlerDuration.Record(duration.TotalSeconds, Tags(stream, group, type));
+        }
+    }
 
-    public void DeliveryLatency(string stream, string group, TimeSpan latency) =>
-        _deliveryLatency.Record(Math.Max(0, latency.TotalSeconds), Tags(stream, group));
+    public void DeliveryLatency(string stream, string group, TimeSpan latency)
+    {
+        if (_deliveryLatency.Enabled)
+        {
+            _deliveryLatency.Record(Math.Max(0, latency.TotalSeconds), Tags(stream, group));
+        }
+    }
 
     private static TagList Tags(string stream, string group, string? type = null)
     {

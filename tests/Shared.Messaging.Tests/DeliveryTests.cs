@@ -56,6 +56,23 @@ public sealed class DeliveryTests(RedisFixture redis)
         await Wait.UntilAsync(async () => (await streams.PendingAsync("test-service")).Length == 0, Timeout, "every entry acknowledged");
     }
 
+    [Theory]
+    [InlineData("2026-11-27T08:30:15.1230000Z")]            // what the bus writes
+    [InlineData("2026-11-27T09:30:15.1230000+01:00")]       // round-trip format with an offset
+    [InlineData("2026-11-27T08:30:15.123Z")]                // shorter fraction
+    [InlineData("2026-11-27T08:30:15.123")]                 // no offset: read as UTC
+    public async Task OccurredAt_in_any_ISO_8601_form_reaches_the_handler_as_the_same_instant(string occurredAt)
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var probe = new HandlerProbe();
+        using var host = await TestBus.StartAsync(redis, stream, probe);
+
+        await new StreamProbe(redis.Database, stream).AddRawAsync(occurredAt: occurredAt);
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the handler to run");
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 8, 30, 15, 123, TimeSpan.Zero), Assert.Single(probe.Completed).Event.OccurredAt);
+    }
+
     [Fact]
     public async Task Every_consumer_group_receives_every_event()
     {

@@ -24,14 +24,15 @@ public sealed class StreamProbe(IDatabase database, string stream)
         string type = nameof(ThingHappened),
         string data = """{"name":"raw","number":7}""",
         string? eventId = null,
-        string? without = null)
+        string? without = null,
+        string? occurredAt = null)
     {
         var fields = new List<NameValueEntry>
         {
             new(EntryFields.Id, eventId ?? Guid.NewGuid().ToString()),
             new(EntryFields.Type, type),
             new(EntryFields.Data, data),
-            new(EntryFields.OccurredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            new(EntryFields.OccurredAt, occurredAt ?? DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             new(EntryFields.Source, "a-test"),
         };
         fields.RemoveAll(field => field.Name == without);
