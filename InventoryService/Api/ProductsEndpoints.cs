@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.Contracts.Inventory;
 using Shop.InventoryService.Data;
 using Shop.InventoryService.Domain;
@@ -9,7 +9,7 @@ using Shop.Messaging.EntityFrameworkCore.Outbox;
 namespace Shop.InventoryService.Api;
 
 /// <summary>The <c>/products</c> resource.</summary>
-internal static partial class ProductsEndpoints
+internal static class ProductsEndpoints
 {
     public const int MaxRestock = 1_000_000;
 
@@ -38,14 +38,11 @@ internal static partial class ProductsEndpoints
             : TypedResults.NotFound();
     }
 
-    /// <summary>A SKU is 1 to 64 letters, digits or dashes: anything else is answered 400 before it reaches the database.</summary>
+    /// <summary>A malformed SKU is answered 400 before it reaches the database.</summary>
     private static ValidationProblem? InvalidSku(string sku) =>
-        SkuPattern().IsMatch(sku)
+        Identifiers.IsSku(sku)
             ? null
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sku"] = ["A SKU is 1 to 64 letters, digits or dashes."] });
-
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial Regex SkuPattern();
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sku"] = [Identifiers.InvalidSku] });
 
     private static async Task<Results<Accepted, NotFound, ValidationProblem>> RestockAsync(
         string sku, RestockRequest request, InventoryDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Shop.Contracts;
 using Shop.NotificationService.Data;
 using Shop.NotificationService.Domain;
 using Shop.NotificationService.Live;
@@ -22,9 +23,9 @@ internal static class NotificationsEndpoints
     private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> ListAsync(
         Guid? orderId, string? customerId, NotificationDb db, CancellationToken cancellationToken)
     {
-        if (customerId is { Length: > 100 })
+        if (customerId is { Length: > Identifiers.MaxCustomerIdLength })
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["A customer id has at most 100 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [Identifiers.CustomerIdTooLong] });
         }
 
         var query = db.Notifications.AsNoTracking();

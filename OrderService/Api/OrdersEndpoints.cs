@@ -74,9 +74,9 @@ internal static class OrdersEndpoints
     private static async Task<Results<Ok<List<OrderResponse>>, ValidationProblem>> ListAsync(
         string? customerId, OrderStatus? status, OrderDb db, CancellationToken cancellationToken)
     {
-        if (customerId is { Length: > 100 })
+        if (customerId is { Length: > Identifiers.MaxCustomerIdLength })
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["A customer id has at most 100 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [Identifiers.CustomerIdTooLong] });
         }
 
         var query = db.Orders.AsNoTracking();

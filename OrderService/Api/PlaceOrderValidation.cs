@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using Shop.Contracts;
 
 namespace Shop.OrderService.Api;
 
 /// <summary>The rules a new order must meet; each broken rule names its field, as ProblemDetails' <c>errors</c> shows it.</summary>
-internal static partial class PlaceOrderValidation
+internal static class PlaceOrderValidation
 {
     public const int MaxItems = 100;
     public const int MaxQuantity = 10_000;
@@ -15,9 +15,9 @@ internal static partial class PlaceOrderValidation
         {
             errors["customerId"] = ["A customer id is required."];
         }
-        else if (request.CustomerId.Length > 100)
+        else if (request.CustomerId.Length > Identifiers.MaxCustomerIdLength)
         {
-            errors["customerId"] = ["A customer id has at most 100 characters."];
+            errors["customerId"] = [Identifiers.CustomerIdTooLong];
         }
 
         if (request.Items is not { Count: > 0 })
@@ -34,9 +34,9 @@ internal static partial class PlaceOrderValidation
         for (var i = 0; i < request.Items.Count; i++)
         {
             var line = request.Items[i];
-            if (line is null || string.IsNullOrWhiteSpace(line.Sku) || !SkuPattern().IsMatch(line.Sku))
+            if (!Identifiers.IsSku(line?.Sku))
             {
-                errors[$"items[{i}].sku"] = ["A SKU is 1 to 64 letters, digits or dashes."];
+                errors[$"items[{i}].sku"] = [Identifiers.InvalidSku];
             }
 
             if (line is not null && line.Quantity is < 1 or > MaxQuantity)
@@ -47,7 +47,4 @@ internal static partial class PlaceOrderValidation
 
         return errors;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial Regex SkuPattern();
 }

@@ -23,21 +23,11 @@ internal sealed record EntryEnvelope(
     public static EntryEnvelope? TryParse(StreamEntry entry, int maxEntryBytes, out string? error)
     {
         var size = 0L;
-        foreach (var field in entry.Values)
-        {
-            size += field.Name.Length() + field.Value.Length();
-        }
-
-        if (size > maxEntryBytes)
-        {
-            error = $"The entry is {size} bytes, over the limit of {maxEntryBytes} (Messaging:MaxEntryBytes).";
-            return null;
-        }
-
         RedisValue id = RedisValue.Null, type = RedisValue.Null, data = RedisValue.Null, occurredAt = RedisValue.Null;
         RedisValue source = RedisValue.Null, traceParent = RedisValue.Null, traceState = RedisValue.Null;
         foreach (var field in entry.Values)
         {
+            size += field.Name.Length() + field.Value.Length();
             var name = ((ReadOnlyMemory<byte>)field.Name).Span;
             if (name.SequenceEqual("id"u8)) { id = field.Value; }
             else if (name.SequenceEqual("type"u8)) { type = field.Value; }
@@ -46,6 +36,13 @@ internal sealed record EntryEnvelope(
             else if (name.SequenceEqual("source"u8)) { source = field.Value; }
             else if (name.SequenceEqual("traceparent"u8)) { traceParent = field.Value; }
             else if (name.SequenceEqual("tracestate"u8)) { traceState = field.Value; }
+        }
+
+        // Nothing has been copied yet (the values are slices of the reply): the size check comes before any parsing.
+        if (size > maxEntryBytes)
+        {
+            error = $"The entry is {size} bytes, over the limit of {maxEntryBytes} (Messaging:MaxEntryBytes).";
+            return null;
         }
 
         error = (id.IsNullOrEmpty, type.IsNullOrEmpty, data.IsNull, occurredAt.IsNull) switch

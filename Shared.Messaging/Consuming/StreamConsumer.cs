@@ -76,9 +76,18 @@ internal sealed class StreamConsumer(
                 }, stopping).ConfigureAwait(false);
             }
 
-            // A read ahead still under way when stopping: its entries stay pending; only its outcome is observed here.
-            await (readAhead ?? Task.FromResult<StreamEntry[]>([])).ContinueWith(
-                static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            if (readAhead is not null)
+            {
+                // A read ahead still under way when stopping: its entries stay pending for the next start, and a
+                // failure of it is no error worth reporting now.
+                try
+                {
+                    await readAhead.ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is RedisException or TimeoutException)
+                {
+                }
+            }
         }
 
         await background.ConfigureAwait(false);

@@ -38,7 +38,7 @@ internal sealed class MessagingMetrics
         meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag).");
     }
 
-    // Each method checks Enabled first: with nobody listening (no exporter) the tags are not even built.
+    // The per-entry ones check Enabled first: with nobody listening (no exporter) their tags are not even built.
     public void Published(string stream, string type)
     {
         if (_published.Enabled)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Shop.Testing;
 
 namespace Shop.Bench.Harness;
 
@@ -33,7 +34,7 @@ internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<s
         var quick = args.Contains("--quick");
         var repetitions = quick ? 3 : 5;
         var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var results = Path.Combine(RepositoryRoot(), "bench", "results");
+        var results = Path.Combine(RepositoryRoot.Find() ?? Directory.GetCurrentDirectory(), "bench", "results");
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -60,18 +61,5 @@ internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<s
         }
 
         return new BenchSettings(quick, Math.Max(1, repetitions), only, results);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Shop.Bench.Harness;
 using Shop.Bench.Scenarios;
+using Shop.Testing;
 
 namespace Shop.Bench.Probes;
 
@@ -33,7 +34,7 @@ internal sealed class OrderDriver(HttpClient http, ConfirmationWatcher watcher)
     }
 
     /// <summary>Waits until every order placed so far is confirmed, so the next rate starts without a backlog.</summary>
-    public Task DrainAsync() => Until.TrueAsync(() => watcher.Confirmed >= Volatile.Read(ref _sequence), TimeSpan.FromMinutes(3), "every order confirmed");
+    public Task DrainAsync() => Wait.UntilAsync(() => watcher.Confirmed >= Volatile.Read(ref _sequence), TimeSpan.FromMinutes(3), "every order confirmed");
 
     private async Task PlaceAndAwaitAsync(long sent, LatencyRecorder latency)
     {

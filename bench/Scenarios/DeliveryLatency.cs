@@ -4,6 +4,7 @@ using Shop.Bench.Harness;
 using Shop.Bench.Probes;
 using Shop.Messaging.Connections;
 using Shop.Messaging.Publishing;
+using Shop.Testing;
 using StackExchange.Redis;
 
 namespace Shop.Bench.Scenarios;
@@ -71,7 +72,7 @@ internal static class DeliveryLatency
         await host.StartAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher>();
         await Pacer.RunAsync(rate, count, (i, sent) => publisher.PublishAsync(new LatencyProbed(i, sent, payload)));
-        await Until.TrueAsync(() => latency.Count >= count, TimeSpan.FromSeconds(30), "every event handled");
+        await Wait.UntilAsync(() => latency.Count >= count, TimeSpan.FromSeconds(30), "every event handled");
         await host.StopAsync();
         return latency;
     }
@@ -135,7 +136,7 @@ internal static class DeliveryLatency
         });
         // The bus's five fields plus the send time.
         await Pacer.RunAsync(rate, count, (i, sent) => database.StreamAddAsync(stream, [.. PublishThroughput.Fields(i, payload), new("sent", sent)]));
-        await Until.TrueAsync(() => latency.Count >= count, TimeSpan.FromSeconds(30), "every entry handled");
+        await Wait.UntilAsync(() => latency.Count >= count, TimeSpan.FromSeconds(30), "every entry handled");
         await stop.CancelAsync();
         await consumer;
         await database.KeyDeleteAsync(stream);

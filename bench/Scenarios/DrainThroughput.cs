@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Shop.Bench.Harness;
 using Shop.Bench.Probes;
+using Shop.Testing;
 using StackExchange.Redis;
 
 namespace Shop.Bench.Scenarios;
@@ -71,7 +72,7 @@ internal static class DrainThroughput
         var group = $"bus-{Guid.NewGuid():N}";
         var hosts = Enumerable.Range(0, consumers).Select(_ => BusHost.Build(connectionString, stream, consume: true, handled, group, telemetry)).ToList();
         await Task.WhenAll(hosts.Select(host => host.StartAsync()));
-        await Until.TrueAsync(() => handled.Count >= count, TimeSpan.FromMinutes(2), $"{count} entries handled");
+        await Wait.UntilAsync(() => handled.Count >= count, TimeSpan.FromMinutes(2), $"{count} entries handled");
         // From the first handled entry to the last: connecting and creating the group are not draining.
         var rate = handled.ArrivalRate;
         foreach (var host in hosts)

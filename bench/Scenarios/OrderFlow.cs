@@ -110,7 +110,6 @@ internal static class OrderFlow
         report.Check("idle service RSS (largest of the three)", idleMax, "MB", "≤ 100", idleMax <= 100);
 
         await shop.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
     }
 }

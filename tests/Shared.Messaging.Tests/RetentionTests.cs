@@ -82,15 +82,14 @@ public sealed class RetentionTests(RedisFixture redis)
     }
 
     // The background loop is parked for a day: the tests trim when they choose to.
-    private Task<IHost> StartPublisherAsync(string stream, long maxLength = 1_000_000) =>
-        Task.Run(async () =>
-        {
-            var host = TestBus.Build(redis, stream, new HandlerProbe(), consume: false,
-                settings: new Dictionary<string, string?> { ["Messaging:TrimInterval"] = "1.00:00:00", ["Messaging:StreamMaxLength"] = $"{maxLength}" },
-                configure: builder => builder.Logging.AddFakeLogging());
-            await host.StartAsync(_cancellation);
-            return host;
-        }, _cancellation);
+    private async Task<IHost> StartPublisherAsync(string stream, long maxLength = 1_000_000)
+    {
+        var host = TestBus.Build(redis, stream, new HandlerProbe(), consume: false,
+            settings: new Dictionary<string, string?> { ["Messaging:TrimInterval"] = "1.00:00:00", ["Messaging:StreamMaxLength"] = $"{maxLength}" },
+            configure: builder => builder.Logging.AddFakeLogging());
+        await host.StartAsync(_cancellation);
+        return host;
+    }
 
     private async Task PublishAsync(IHost host, int count)
     {

@@ -2,15 +2,11 @@ namespace Shop.Testing;
 
 /// <summary>
 /// The three services as real OS processes against one Redis, each with its own SQLite file in
-/// <see cref="Directory"/>, configured through environment variables as <c>../shared/CONTRACT.md</c> names them.
+/// the folder given to <see cref="Create"/>, configured through environment variables as <c>../shared/CONTRACT.md</c> names them.
 /// </summary>
 public sealed class ShopProcesses : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _all = [];
-
-    private ShopProcesses(string directory) => Directory = directory;
-
-    public string Directory { get; }
 
     public ServiceProcess Orders { get; private set; } = null!;
 
@@ -28,7 +24,7 @@ public sealed class ShopProcesses : IAsyncDisposable
     public static ShopProcesses Create(
         string redisConnectionString, string directory, int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var shop = new ShopProcesses(directory);
+        var shop = new ShopProcesses();
         var logs = Path.Combine(directory, "logs");
         Dictionary<string, string> Environment(string database, string file)
         {
