@@ -17,7 +17,7 @@ internal static class InventoryServiceExtensions
     public static IHostApplicationBuilder AddInventoryService(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.Services.AddDbContext<InventoryDb>(options => options.UseSqlite(builder.SqliteConnectionString("inventorydb")));
+        builder.Services.AddDbContextPool<InventoryDb>(options => options.UseSqlite(builder.SqliteConnectionString("inventorydb")));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<InventoryDb>>("inventorydb");
         builder.AddMessaging(ServiceName)
             .AddShopEvents()

@@ -19,7 +19,7 @@ internal static class NotificationServiceExtensions
     public static IHostApplicationBuilder AddNotificationService(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.Services.AddDbContext<NotificationDb>(options => options.UseSqlite(builder.SqliteConnectionString("notificationdb")));
+        builder.Services.AddDbContextPool<NotificationDb>(options => options.UseSqlite(builder.SqliteConnectionString("notificationdb")));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<NotificationDb>>("notificationdb");
         builder.AddMessaging(ServiceName)
             .AddShopEvents()

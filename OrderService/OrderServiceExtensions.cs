@@ -17,7 +17,7 @@ internal static class OrderServiceExtensions
     public static IHostApplicationBuilder AddOrderService(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.Services.AddDbContext<OrderDb>(options => options.UseSqlite(builder.SqliteConnectionString("orderdb")));
+        builder.Services.AddDbContextPool<OrderDb>(options => options.UseSqlite(builder.SqliteConnectionString("orderdb")));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<OrderDb>>("orderdb");
         builder.AddMessaging(ServiceName)
             .AddShopEvents()

@@ -5,6 +5,7 @@ using Shop.Contracts.Inventory;
 using Shop.Contracts.Orders;
 using Shop.InventoryService.Data;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.EntityFrameworkCore.Transactions;
 
 namespace Shop.InventoryService.Handlers;
 
@@ -13,7 +14,7 @@ public sealed class OrderCancelledHandler(InventoryDb db, IOutbox outbox, TimePr
 {
     public async ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginAtomicAsync(cancellationToken);
         var held = await db.Reservations
             .Where(reservation => reservation.OrderId == notification.OrderId && reservation.ReleasedAt == null)
             .ToListAsync(cancellationToken);

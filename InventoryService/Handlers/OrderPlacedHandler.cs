@@ -6,13 +6,14 @@ using Shop.Contracts.Orders;
 using Shop.InventoryService.Data;
 using Shop.InventoryService.Domain;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.EntityFrameworkCore.Transactions;
 
 namespace Shop.InventoryService.Handlers;
 
 /// <summary>
 /// Reserves every line of a new order, or none: each line is one conditional UPDATE (<c>… WHERE Available &gt;= n</c>)
-/// inside one transaction, so two instances can never both take the last unit, and a line that does not fit rolls
-/// back the lines before it.
+/// inside one atomic scope (a transaction alone, a savepoint in a batch), so two instances can never both take the last
+/// unit, and a line that does not fit rolls back the lines before it.
 /// </summary>
 public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvider timeProvider) : INotificationHandler<OrderPlaced>
 {
@@ -32,7 +33,7 @@ public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvi
     /// <summary>Returns null when every line is reserved and committed, else why not (and nothing is reserved).</summary>
     private async Task<string?> TryReserveAsync(Guid orderId, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginAtomicAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         // Tracked only once every line fits: on a rollback nothing of this attempt may reach SaveChanges.
         var reservations = new List<Reservation>(lines.Count);

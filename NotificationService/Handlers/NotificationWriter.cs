@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts.Notifications;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 using Shop.NotificationService.Data;
 using Shop.NotificationService.Domain;
@@ -12,7 +13,7 @@ namespace Shop.NotificationService.Handlers;
 /// What every handler of this service does: make the notification for one event, at most once (the inbox, and the
 /// unique source event id behind it), publish <see cref="CustomerNotified"/> with it, then tell the live feed.
 /// </summary>
-public sealed class NotificationWriter(NotificationDb db, IOutbox outbox, NotificationFeed feed, TimeProvider timeProvider)
+public sealed class NotificationWriter(NotificationDb db, IOutbox outbox, NotificationFeed feed, DeliveryContext delivery, TimeProvider timeProvider)
 {
     public async Task WriteAsync(IntegrationEvent source, Guid? orderId, string customerId, string message, CancellationToken cancellationToken)
     {
@@ -36,6 +37,7 @@ public sealed class NotificationWriter(NotificationDb db, IOutbox outbox, Notifi
         db.Notifications.Add(notification);
         outbox.Add(new CustomerNotified(notification.Id, orderId, customerId, notification.Kind, source.Id) { OccurredAt = now });
         await db.SaveChangesAsync(cancellationToken);
-        feed.Publish(notification);
+        // Live listeners hear of it once it is committed (in a batch, after the batch's last entry), never before.
+        delivery.AfterCommit(() => feed.Publish(notification));
     }
 }

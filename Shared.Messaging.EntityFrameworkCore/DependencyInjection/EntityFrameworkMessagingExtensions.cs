@@ -6,6 +6,8 @@ using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Inbox;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.EntityFrameworkCore.Storage;
+using Shop.Messaging.EntityFrameworkCore.Transactions;
+using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 using Shop.Messaging.Inbox;
 
@@ -17,7 +19,7 @@ public static class EntityFrameworkMessagingExtensions
     /// <summary>
     /// Stores outbox and inbox in <typeparamref name="TDbContext"/> (whose model must call
     /// <see cref="MessagingModelBuilderExtensions.AddMessagingTables"/>): registers <see cref="IOutbox"/>, the relay,
-    /// the inbox for every consumed event, the pruner, and the interceptors (commit wake-up, SQLite WAL).
+    /// the inbox for every consumed event, batched handling (one transaction per batch of deliveries), the pruner, and the interceptors (commit wake-up, SQLite WAL).
     /// </summary>
     public static EntityFrameworkMessagingBuilder UseEntityFrameworkStore<TDbContext>(this MessagingBuilder messaging, IConfiguration configuration)
         where TDbContext : DbContext
@@ -39,7 +41,9 @@ public static class EntityFrameworkMessagingExtensions
             provider.GetRequiredService<SqliteWalInterceptor>()));
 
         services.TryAddScoped<IOutbox, EntityFrameworkOutbox<TDbContext>>();
-        services.TryAddScoped<IInbox, EntityFrameworkInbox<TDbContext>>();
+        services.TryAddScoped<EntityFrameworkInbox<TDbContext>>();
+        services.TryAddScoped<IInbox>(provider => provider.GetRequiredService<EntityFrameworkInbox<TDbContext>>());
+        services.TryAddScoped<IBatchTransaction, EntityFrameworkBatchTransaction<TDbContext>>();
         services.AddHostedService<OutboxRelay<TDbContext>>();
         services.AddHostedService<MessagingStorePruner<TDbContext>>();
         return new EntityFrameworkMessagingBuilder(messaging);

@@ -10,22 +10,32 @@ namespace Shop.Messaging.EntityFrameworkCore.Inbox;
 /// delivery scope), so the handlers' <c>SaveChanges</c> commits effect and record in one transaction: either
 /// both are there, and a redelivery is skipped, or neither is, and the redelivery applies the effect.
 /// </summary>
+/// <remarks>
+/// In a batch (one transaction for several deliveries) the batch's events are looked up in one query first, and the
+/// events recorded since count as applied too: a duplicate inside the batch is caught without another query.
+/// </remarks>
 internal sealed class EntityFrameworkInbox<TDbContext>(TDbContext db, IOptions<InboxOptions> options, TimeProvider timeProvider) : IInbox
     where TDbContext : DbContext
 {
     private InboxMessage? _record;
 
+    // The batch's events this group has applied (looked up, or recorded in the batch); null outside a batch.
+    private HashSet<Guid>? _appliedInBatch;
+
     public async ValueTask<bool> TryBeginAsync(DeliveryContext delivery, Type eventType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(eventType);
+        _record = null;
         if (options.Value.ExcludedEventTypes.Contains(eventType))
         {
             return true;
         }
 
-        var applied = await db.Set<InboxMessage>().AnyAsync(
-            message => message.ConsumerGroup == delivery.Group && message.EventId == delivery.EventId, cancellationToken).ConfigureAwait(false);
+        var applied = _appliedInBatch is { } known
+            ? !known.Add(delivery.EventId)
+            : await db.Set<InboxMessage>().AnyAsync(
+                message => message.ConsumerGroup == delivery.Group && message.EventId == delivery.EventId, cancellationToken).ConfigureAwait(false);
         if (applied)
         {
             return false;
@@ -53,4 +63,17 @@ internal sealed class EntityFrameworkInbox<TDbContext>(TDbContext db, IOptions<I
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Batch start: which of <paramref name="eventIds"/> has <paramref name="group"/> applied? One query for all.</summary>
+    internal async Task LookUpAsync(string group, IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        var applied = await db.Set<InboxMessage>().AsNoTracking()
+            .Where(message => message.ConsumerGroup == group && eventIds.Contains(message.EventId))
+            .Select(message => message.EventId)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        _appliedInBatch = [.. applied];
+    }
+
+    /// <summary>The batch rolled back: what it recorded is gone, and the entries are looked up one by one again.</summary>
+    internal void ForgetLookUp() => _appliedInBatch = null;
 }

@@ -57,6 +57,14 @@ public sealed class MessagingOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
+    /// Batched handling: the entries of one read that arrive for the first time are applied in one store transaction
+    /// (inbox records, effects and outbox rows together) and acknowledged with one XACK, when the store offers it (the
+    /// EF store does) and <see cref="MaxConcurrency"/> is 1. A failing handler rolls the batch back and its entries are
+    /// handled one by one. False: one transaction per entry.
+    /// </summary>
+    public bool BatchedHandling { get; set; } = true;
+
+    /// <summary>
     /// Handlers in flight at once per subscribed stream. 1 keeps the stream's order; more trade order for
     /// throughput with slow handlers.
     /// </summary>

@@ -82,17 +82,36 @@ internal sealed class DeliveryBatchProcessor(
     }
 
     /// <summary>
-    /// <see cref="MessagingOptions.MaxConcurrency"/> 1 (the default, stream order): one handler after the other on
-    /// this loop, without a task and a semaphore round per entry.
+    /// <see cref="MessagingOptions.MaxConcurrency"/> 1 (the default, stream order): the batch together in one store
+    /// transaction where it can be (see <see cref="IBatchTransaction"/>), otherwise (or after a rollback) one handler
+    /// after the other on this loop, without a task and a semaphore round per entry.
     /// </summary>
     private async Task ProcessInOrderAsync(IReadOnlyList<Delivery> deliveries, ConcurrentQueue<RedisValue> done, CancellationToken stopping, CancellationToken abort)
     {
         await handlerSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            foreach (var delivery in deliveries)
+            var oneByOne = deliveries;
+            try
             {
-                if (stopping.IsCancellationRequested)
+                var together = await processor.ProcessTogetherAsync(stream, deliveries, abort).ConfigureAwait(false);
+                foreach (var id in together.Done)
+                {
+                    done.Enqueue(id);
+                }
+
+                oneByOne = together.OneByOne;
+            }
+#pragma warning disable CA1031 // A bug in the bus must not take the consumer loop down; the entries are handled one by one.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                MessagingLog.UnexpectedFailure(logger, exception, stream, deliveries[0].EntryId);
+            }
+
+            foreach (var delivery in oneByOne)
+            {
+                if (stopping.IsCancellationRequested || abort.IsCancellationRequested)
                 {
                     break;
                 }

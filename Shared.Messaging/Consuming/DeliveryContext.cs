@@ -1,11 +1,14 @@
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// Where the event being handled came from. Scoped: the bus fills it in the scope it creates for each delivery,
-/// so a handler (or the inbox) can inject it to learn the event id, group and delivery count.
+/// Where the event being handled came from. Scoped: the bus fills it in the scope it handles a delivery (or a batch of
+/// deliveries, one after the other) in, so a handler (or the inbox) can inject it to learn the event id, group and
+/// delivery count of the entry at hand.
 /// </summary>
 public sealed class DeliveryContext
 {
+    private List<Action>? _afterCommit;
+
     /// <summary>The stream the entry was read from.</summary>
     public string Stream { get; internal set; } = "";
 
@@ -23,4 +26,33 @@ public sealed class DeliveryContext
 
     /// <summary>How often Redis has delivered this entry to the group, this delivery included.</summary>
     public long DeliveryCount { get; internal set; }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the handler's changes are committed, and never if they are rolled back: for
+    /// what lives outside the database (a push to a live connection). In a batch the commit comes after the last
+    /// entry; a handler's own <c>SaveChanges</c> commits nothing then.
+    /// </summary>
+    public void AfterCommit(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        (_afterCommit ??= []).Add(action);
+    }
+
+    internal void Begin(string stream, string group, string consumer, Delivery delivery, Guid eventId)
+    {
+        Stream = stream;
+        Group = group;
+        Consumer = consumer;
+        EntryId = delivery.EntryId;
+        EventId = eventId;
+        DeliveryCount = delivery.DeliveryCount;
+    }
+
+    /// <summary>Hands over (and forgets) what waits for the commit.</summary>
+    internal List<Action>? TakeAfterCommit()
+    {
+        var actions = _afterCommit;
+        _afterCommit = null;
+        return actions;
+    }
 }

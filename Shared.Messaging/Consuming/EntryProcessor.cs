@@ -13,11 +13,14 @@ using StackExchange.Redis;
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// Handles one delivery of one entry: check it, find its type, dispatch it to its handlers with bounded retries,
-/// and decide whether it may be acknowledged. Never throws for a bad entry or a failing handler.
+/// Handles deliveries in two steps: <em>decode</em> (check the entry, find its type, read its event; an entry with
+/// nothing to handle is settled there: skipped or dead-lettered) and <em>invoke</em> (inbox, Mediator, retries, the
+/// dead-letter decision). Deliveries are invoked one by one, or a batch of them together in one store transaction
+/// (<see cref="IBatchTransaction"/>). Never throws for a bad entry or a failing handler.
 /// </summary>
 internal sealed class EntryProcessor(
     IServiceScopeFactory scopes,
+    IServiceProviderIsService registered,
     EventCatalog catalog,
     HandlerRegistry handlers,
     DeadLetterWriter deadLetters,
@@ -27,11 +30,75 @@ internal sealed class EntryProcessor(
     TimeProvider timeProvider,
     ILogger<EntryProcessor> logger)
 {
+    private readonly bool _batchesPossible = options.Value.BatchedHandling && options.Value.MaxConcurrency == 1
+        && registered.IsService(typeof(IBatchTransaction));
+
     /// <summary>Returns true when the entry is done with (handled, skipped or dead-lettered) and may be acknowledged.</summary>
     /// <param name="stream">The stream the entry came from.</param>
     /// <param name="delivery">The entry and its delivery count.</param>
     /// <param name="abort">Cancelled only when a handler must give up (the host's shutdown timeout ran out).</param>
     public async Task<bool> ProcessAsync(string stream, Delivery delivery, CancellationToken abort)
+    {
+        var decoded = await DecodeAsync(stream, delivery).ConfigureAwait(false);
+        return decoded.Event is null
+            ? decoded.Settled
+            : await InvokeAsync(stream, delivery, decoded.Envelope!, decoded.Event, abort).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Handles <paramref name="deliveries"/> (in stream order) together in one store transaction when they can be:
+    /// batching is on, a store offers the transaction, and every entry is delivered for the first time (a redelivery may
+    /// be what crashed the process last time, so it goes alone). Returns the ids that are done with, and the deliveries
+    /// left to be handled one by one (all of them when the batch was rolled back).
+    /// </summary>
+    public async Task<BatchOutcome> ProcessTogetherAsync(string stream, IReadOnlyList<Delivery> deliveries, CancellationToken abort)
+    {
+        if (!_batchesPossible || deliveries.Count < 2 || deliveries.Any(delivery => delivery.DeliveryCount > 1))
+        {
+            return new BatchOutcome([], deliveries);
+        }
+
+        var done = new List<RedisValue>(deliveries.Count);
+        var batch = new List<DecodedDelivery>(deliveries.Count);
+        foreach (var delivery in deliveries)
+        {
+            var decoded = await DecodeAsync(stream, delivery).ConfigureAwait(false);
+            if (decoded.Event is not null)
+            {
+                batch.Add(new DecodedDelivery(delivery, decoded.Envelope!, decoded.Event));
+            }
+            else if (decoded.Settled)
+            {
+                done.Add(delivery.Entry.Id);
+            }
+        }
+
+        if (batch.Count == 1)
+        {
+            // Nothing to share a transaction with: its handlers run as they would alone.
+            var only = batch[0];
+            if (await InvokeAsync(stream, only.Delivery, only.Envelope, only.Event, abort).ConfigureAwait(false))
+            {
+                done.Add(only.Delivery.Entry.Id);
+            }
+        }
+        else if (batch.Count > 1 && !await InvokeTogetherAsync(stream, batch, abort).ConfigureAwait(false))
+        {
+            return new BatchOutcome(done, [.. batch.Select(entry => entry.Delivery)]);
+        }
+        else
+        {
+            done.AddRange(batch.Select(entry => entry.Delivery.Entry.Id));
+        }
+
+        return new BatchOutcome(done, []);
+    }
+
+    /// <summary>
+    /// The decode step. Returns the event to handle, or none, with whether the entry is settled (skipped, or
+    /// dead-lettered) and may be acknowledged.
+    /// </summary>
+    private async Task<Decoded> DecodeAsync(string stream, Delivery delivery)
     {
         if (delivery.Entry.Values is not { Length: > 0 })
         {
@@ -39,7 +106,7 @@ internal sealed class EntryProcessor(
             // there is nothing left to handle, only the pending entry to clear.
             MessagingLog.EntryGone(logger, stream, delivery.EntryId);
             metrics.Skipped(stream, identity.Group);
-            return true;
+            return Decoded.Done;
         }
 
         var envelope = EntryEnvelope.TryParse(delivery.Entry, options.Value.MaxEntryBytes, out var malformed);
@@ -60,7 +127,7 @@ internal sealed class EntryProcessor(
         {
             MessagingLog.NoHandler(logger, stream, delivery.EntryId, envelope.TypeName);
             metrics.Skipped(stream, identity.Group);
-            return true;
+            return Decoded.Done;
         }
 
         IntegrationEvent @event;
@@ -78,29 +145,13 @@ internal sealed class EntryProcessor(
             return await DeadLetterAsync(stream, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
         }
 
-        @event = @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt };
-        return await HandleAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
+        return new Decoded(envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt }, Settled: false);
     }
 
-    private async Task<bool> HandleAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
+    /// <summary>The invoke step for one delivery: its own scope and transaction, bounded retries, then the dead-letter decision.</summary>
+    private async Task<bool> InvokeAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
     {
-        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var publishedIn);
-        using var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {stream}", ActivityKind.Consumer, publishedIn);
-        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
-            .SetTag(MessagingTelemetry.OperationTypeTag, "process")
-            .SetTag(MessagingTelemetry.OperationNameTag, "process")
-            .SetTag(MessagingTelemetry.DestinationTag, stream)
-            .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
-            .SetTag(MessagingTelemetry.EntryIdTag, delivery.EntryId)
-            .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
-            .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
-            .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
-
-        if (EntryPosition.Parse(delivery.EntryId) is { } position)
-        {
-            metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - position.AddedAt);
-        }
-
+        using var activity = StartProcessing(stream, delivery, envelope);
         var started = timeProvider.GetTimestamp();
         var settings = options.Value;
         Exception? failure = null;
@@ -108,13 +159,8 @@ internal sealed class EntryProcessor(
         {
             try
             {
-                var handled = await DispatchAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
-                metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, timeProvider.GetElapsedTime(started));
-                if (handled)
-                {
-                    metrics.Consumed(stream, identity.Group, envelope.TypeName);
-                }
-
+                var handled = await DispatchAloneAsync(stream, delivery, envelope, @event, abort).ConfigureAwait(false);
+                Count(stream, delivery, envelope, handled, timeProvider.GetElapsedTime(started));
                 activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
                 return true;
             }
@@ -155,7 +201,7 @@ internal sealed class EntryProcessor(
         if (delivery.DeliveryCount >= settings.MaxDeliveries)
         {
             activity?.SetTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
-            return await DeadLetterAsync(stream, delivery, $"{failure!.GetType().FullName}: {failure.Message}").ConfigureAwait(false);
+            return (await DeadLetterAsync(stream, delivery, $"{failure!.GetType().FullName}: {failure.Message}").ConfigureAwait(false)).Settled;
         }
 
         // Left pending: XAUTOCLAIM delivers it again after ReclaimAfter (to this consumer or another), which
@@ -165,38 +211,193 @@ internal sealed class EntryProcessor(
         return false;
     }
 
-    /// <summary>Runs the handlers in a scope of their own; false when the inbox says the event was applied already.</summary>
-    private async Task<bool> DispatchAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
+    /// <summary>
+    /// The invoke step for a batch: one scope, one transaction, every entry's inbox check and handlers in stream order,
+    /// one commit. Returns false when it rolled back (a handler threw, or shutdown aborted it).
+    /// </summary>
+    private async Task<bool> InvokeTogetherAsync(string stream, List<DecodedDelivery> batch, CancellationToken abort)
+    {
+        // The batch's own span (its transaction's queries are children of it), linked to the trace of every entry in it;
+        // each entry still gets its consumer span in the trace it was published in.
+        using var batchActivity = MessagingTelemetry.ActivitySource.StartActivity(
+            ActivityKind.Consumer, tags: null, links: batch.Select(entry => new ActivityLink(PublishedIn(entry.Envelope))), name: $"process {stream} batch");
+        batchActivity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+            .SetTag(MessagingTelemetry.OperationTypeTag, "process")
+            .SetTag(MessagingTelemetry.DestinationTag, stream)
+            .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
+            .SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
+
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var services = scope.ServiceProvider;
+            var transaction = services.GetRequiredService<IBatchTransaction>();
+            var context = services.GetRequiredService<DeliveryContext>();
+            var outcomes = new (bool Handled, TimeSpan Duration)[batch.Count];
+            var afterCommit = new List<(string EntryId, Action Action)>();
+            try
+            {
+                await transaction.BeginAsync(identity.Group, [.. batch.Select(entry => entry.Envelope.EventId)], abort).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (delivery, envelope, @event) = batch[i];
+                    using var activity = StartProcessing(stream, delivery, envelope);
+                    activity?.SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
+                    var started = timeProvider.GetTimestamp();
+                    context.Begin(stream, identity.Group, identity.Consumer, delivery, envelope.EventId);
+                    var handled = await DispatchAsync(services, context, @event, abort).ConfigureAwait(false);
+                    await transaction.EntryHandledAsync(abort).ConfigureAwait(false);
+                    outcomes[i] = (handled, timeProvider.GetElapsedTime(started));
+                    afterCommit.AddRange(context.TakeAfterCommit()?.Select(action => (delivery.EntryId, action)) ?? []);
+                    activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
+                }
+
+                await transaction.CommitAsync(abort).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                await RollBackAsync(stream, transaction).ConfigureAwait(false);
+                MessagingLog.HandlerAborted(logger, stream, batch[0].Delivery.EntryId);
+                batchActivity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
+                return false;
+            }
+#pragma warning disable CA1031 // A handler may throw anything; the entries are then handled one by one, where it is decided about.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                await RollBackAsync(stream, transaction).ConfigureAwait(false);
+                MessagingLog.BatchRolledBack(logger, exception, stream, batch.Count);
+                metrics.BatchRolledBack(stream, identity.Group);
+                batchActivity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                batchActivity?.SetTag(MessagingTelemetry.OutcomeTag, "rolled_back");
+                return false;
+            }
+
+            // Counted only now: a batch that rolled back is handled (and counted) again, one by one.
+            metrics.BatchCommitted(stream, identity.Group, batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                Count(stream, batch[i].Delivery, batch[i].Envelope, outcomes[i].Handled, outcomes[i].Duration);
+            }
+
+            foreach (var (entryId, action) in afterCommit)
+            {
+                RunAfterCommit(stream, entryId, action);
+            }
+
+            batchActivity?.SetTag(MessagingTelemetry.OutcomeTag, "committed");
+            return true;
+        }
+    }
+
+    /// <summary>One delivery in a scope of its own; false when the inbox says the event was applied already.</summary>
+    private async Task<bool> DispatchAloneAsync(string stream, Delivery delivery, EntryEnvelope envelope, IntegrationEvent @event, CancellationToken abort)
     {
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var context = scope.ServiceProvider.GetRequiredService<DeliveryContext>();
-            context.Stream = stream;
-            context.Group = identity.Group;
-            context.Consumer = identity.Consumer;
-            context.EntryId = delivery.EntryId;
-            context.EventId = envelope.EventId;
-            context.DeliveryCount = delivery.DeliveryCount;
-            var inbox = scope.ServiceProvider.GetService<IInbox>();
-            if (inbox is not null && !await inbox.TryBeginAsync(context, @event.GetType(), abort).ConfigureAwait(false))
+            context.Begin(stream, identity.Group, identity.Consumer, delivery, envelope.EventId);
+            var handled = await DispatchAsync(scope.ServiceProvider, context, @event, abort).ConfigureAwait(false);
+            // The handlers' SaveChanges committed: what waited for it runs now (a failed attempt's scope forgets it).
+            foreach (var action in context.TakeAfterCommit() ?? [])
             {
-                MessagingLog.Duplicate(logger, stream, context.EntryId, envelope.TypeName, envelope.EventId);
-                metrics.Duplicate(stream, identity.Group);
-                return false;
+                RunAfterCommit(stream, delivery.EntryId, action);
             }
 
-            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(@event, abort).ConfigureAwait(false);
-            if (inbox is not null)
-            {
-                await inbox.CompleteAsync(context, abort).ConfigureAwait(false);
-            }
-
-            return true;
+            return handled;
         }
     }
 
-    private async Task<bool> DeadLetterAsync(string stream, Delivery delivery, string error)
+    /// <summary>The inbox check, the handlers, the inbox record; false when the inbox says the event was applied already.</summary>
+    private static async Task<bool> DispatchAsync(IServiceProvider services, DeliveryContext context, IntegrationEvent @event, CancellationToken abort)
+    {
+        var inbox = services.GetService<IInbox>();
+        if (inbox is not null && !await inbox.TryBeginAsync(context, @event.GetType(), abort).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await services.GetRequiredService<IPublisher>().Publish(@event, abort).ConfigureAwait(false);
+        if (inbox is not null)
+        {
+            await inbox.CompleteAsync(context, abort).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The consumer span of one entry, in the trace it was published in; and the entry's delivery latency.</summary>
+    private Activity? StartProcessing(string stream, Delivery delivery, EntryEnvelope envelope)
+    {
+        var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {stream}", ActivityKind.Consumer, PublishedIn(envelope));
+        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+            .SetTag(MessagingTelemetry.OperationTypeTag, "process")
+            .SetTag(MessagingTelemetry.OperationNameTag, "process")
+            .SetTag(MessagingTelemetry.DestinationTag, stream)
+            .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
+            .SetTag(MessagingTelemetry.EntryIdTag, delivery.EntryId)
+            .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
+            .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
+            .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
+
+        if (EntryPosition.Parse(delivery.EntryId) is { } position)
+        {
+            metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - position.AddedAt);
+        }
+
+        return activity;
+    }
+
+    private static ActivityContext PublishedIn(EntryEnvelope envelope)
+    {
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var publishedIn);
+        return publishedIn;
+    }
+
+    private void Count(string stream, Delivery delivery, EntryEnvelope envelope, bool handled, TimeSpan duration)
+    {
+        metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, duration);
+        if (handled)
+        {
+            metrics.Consumed(stream, identity.Group, envelope.TypeName);
+        }
+        else
+        {
+            MessagingLog.Duplicate(logger, stream, delivery.EntryId, envelope.TypeName, envelope.EventId);
+            metrics.Duplicate(stream, identity.Group);
+        }
+    }
+
+    private void RunAfterCommit(string stream, string entryId, Action action)
+    {
+        try
+        {
+            action();
+        }
+#pragma warning disable CA1031 // The entry's changes are committed: a failing follow-up must not make it look unhandled.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            MessagingLog.AfterCommitFailed(logger, exception, stream, entryId);
+        }
+    }
+
+    private async Task RollBackAsync(string stream, IBatchTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A rollback that fails still ends with the scope: disposing the connection rolls back.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            MessagingLog.BatchRollbackFailed(logger, exception, stream);
+        }
+    }
+
+    private async Task<Decoded> DeadLetterAsync(string stream, Delivery delivery, string error)
     {
         try
         {
@@ -206,11 +407,21 @@ internal sealed class EntryProcessor(
         {
             // Not dead-lettered, so not acknowledged either: the entry stays pending and is tried again later.
             MessagingLog.DeadLetterFailed(logger, exception, stream, delivery.EntryId);
-            return false;
+            return Decoded.Unsettled;
         }
 
         metrics.DeadLettered(stream, identity.Group);
         MessagingLog.DeadLettered(logger, stream, delivery.EntryId, delivery.DeliveryCount, error);
-        return true;
+        return Decoded.Done;
     }
+
+    /// <summary>What the decode step found: an event to handle, or a settled entry (true: acknowledge it).</summary>
+    private readonly record struct Decoded(EntryEnvelope? Envelope, IntegrationEvent? Event, bool Settled)
+    {
+        public static Decoded Done => new(null, null, Settled: true);
+
+        public static Decoded Unsettled => new(null, null, Settled: false);
+    }
+
+    private readonly record struct DecodedDelivery(Delivery Delivery, EntryEnvelope Envelope, IntegrationEvent Event);
 }

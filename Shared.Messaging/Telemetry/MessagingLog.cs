@@ -47,6 +47,15 @@ internal static partial class MessagingLog
     [LoggerMessage(1025, LogLevel.Error, "Unexpected failure processing entry {EntryId} of {Stream}; it stays pending")]
     public static partial void UnexpectedFailure(ILogger logger, Exception exception, string stream, string entryId);
 
+    [LoggerMessage(1026, LogLevel.Warning, "A handler failed in a batch of {Count} entries of {Stream}; the batch is rolled back and its entries handled one by one")]
+    public static partial void BatchRolledBack(ILogger logger, Exception exception, string stream, int count);
+
+    [LoggerMessage(1027, LogLevel.Error, "An action waiting for the commit of entry {EntryId} of {Stream} failed; the entry's changes are committed")]
+    public static partial void AfterCommitFailed(ILogger logger, Exception exception, string stream, string entryId);
+
+    [LoggerMessage(1028, LogLevel.Warning, "Rolling back a batch of {Stream} failed; closing the connection rolls it back")]
+    public static partial void BatchRollbackFailed(ILogger logger, Exception exception, string stream);
+
     [LoggerMessage(1030, LogLevel.Warning, "Could not acknowledge {Count} handled entries on {Stream}; they will be delivered again")]
     public static partial void AcknowledgeFailed(ILogger logger, Exception exception, string stream, int count);
 

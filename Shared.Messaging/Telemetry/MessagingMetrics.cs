@@ -18,6 +18,8 @@ internal sealed class MessagingMetrics
     private readonly Counter<long> _unreadDropped;
     private readonly Histogram<double> _handlerDuration;
     private readonly Histogram<double> _deliveryLatency;
+    private readonly Histogram<long> _batchSize;
+    private readonly Counter<long> _batchesRolledBack;
 
     public MessagingMetrics(IMeterFactory meterFactory, GroupStatistics statistics)
     {
@@ -34,6 +36,8 @@ internal sealed class MessagingMetrics
         _unreadDropped = meter.CreateCounter<long>("shop.messaging.unread_dropped", "{entry}", "Entries the MAXLEN safety valve removed before a group had read them: lost to that group.");
         _handlerDuration = meter.CreateHistogram<double>("shop.messaging.handler.duration", "s", "How long handling an entry took, all attempts of one delivery included.");
         _deliveryLatency = meter.CreateHistogram<double>("shop.messaging.delivery.latency", "s", "From the entry's publish (its id's timestamp) to the start of its handler.");
+        _batchSize = meter.CreateHistogram<long>("shop.messaging.batch.size", "{entry}", "Entries handled together in one committed store transaction.");
+        _batchesRolledBack = meter.CreateCounter<long>("shop.messaging.batch.rolled_back", "{batch}", "Batches rolled back because a handler failed; their entries were then handled one by one.");
         meter.CreateObservableGauge("shop.messaging.pending", statistics.Pending, "{entry}", "Entries delivered to the group and not yet acknowledged (XINFO GROUPS pending).");
         meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag).");
     }
@@ -88,6 +92,16 @@ internal sealed class MessagingMetrics
             _deliveryLatency.Record(Math.Max(0, latency.TotalSeconds), Tags(stream, group));
         }
     }
+
+    public void BatchCommitted(string stream, string group, int size)
+    {
+        if (_batchSize.Enabled)
+        {
+            _batchSize.Record(size, Tags(stream, group));
+        }
+    }
+
+    public void BatchRolledBack(string stream, string group) => _batchesRolledBack.Add(1, Tags(stream, group));
 
     private static TagList Tags(string stream, string group, string? type = null)
     {

@@ -25,4 +25,5 @@ public static class MessagingTelemetry
     internal const string EventTypeTag = "messaging.message.type";
     internal const string DeliveryCountTag = "messaging.redis.delivery_count";
     internal const string OutcomeTag = "messaging.outcome";
+    internal const string BatchSizeTag = "messaging.batch.message_count";
 }

@@ -1,5 +1,6 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Shop.Messaging.EntityFrameworkCore.Transactions;
 
 namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 
@@ -8,8 +9,9 @@ public sealed class BumpCounter(CounterDb db, HandlerFaults faults) : INotificat
 {
     public async ValueTask Handle(CounterBumped notification, CancellationToken cancellationToken)
     {
-        faults.Calls.Add(notification.Id);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        faults.Calls.Enqueue(notification.Id);
+        faults.Applied.Enqueue((notification.Counter, notification.By));
+        await using var transaction = await db.Database.BeginAtomicAsync(cancellationToken);
         var counter = await db.Counters.FindAsync([notification.Counter], cancellationToken);
         if (counter is null)
         {
@@ -19,6 +21,11 @@ public sealed class BumpCounter(CounterDb db, HandlerFaults faults) : INotificat
 
         counter.Value += notification.By;
         await db.SaveChangesAsync(cancellationToken);
+        if (faults.AlwaysFailing.Contains(notification.Counter))
+        {
+            throw new InvalidOperationException($"counter {notification.Counter} is poison");
+        }
+
         if (faults.FailAfterWriting > 0 && Interlocked.Decrement(ref faults.FailAfterWriting) >= 0)
         {
             // Written, not committed: the transaction rolls back when it is disposed.
@@ -36,5 +43,12 @@ public sealed class HandlerFaults
     public int FailAfterWriting;
 #pragma warning restore CA1051
 
-    public System.Collections.Concurrent.ConcurrentBag<Guid> Calls { get; } = [];
+    /// <summary>Counters whose every bump throws (after writing): a poison entry.</summary>
+    public HashSet<string> AlwaysFailing { get; init; } = [];
+
+    /// <summary>Every handler call's event id, in call order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<Guid> Calls { get; } = [];
+
+    /// <summary>Every handler call's counter and amount, in call order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Counter, int By)> Applied { get; } = [];
 }
