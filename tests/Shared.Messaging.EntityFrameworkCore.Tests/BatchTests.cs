@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -161,13 +160,6 @@ public sealed class BatchTests(RedisFixture redis)
     private Task<bool> DeliveredAndAcknowledgedAsync(string stream, RedisValue lastEntryId) =>
         ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(redis.Database, stream, Group, lastEntryId);
 
-    private async Task<RedisValue> AddEntryAsync(string stream, Guid eventId, string counter, int by) =>
-        await redis.Database.StreamAddAsync(stream,
-        [
-            new(EntryFields.Id, eventId.ToString()),
-            new(EntryFields.Type, nameof(CounterBumped)),
-            new(EntryFields.Data, $$"""{"counter":"{{counter}}","by":{{by}}}"""),
-            new(EntryFields.OccurredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-            new(EntryFields.Source, "a-test"),
-        ]);
+    private Task<RedisValue> AddEntryAsync(string stream, Guid eventId, string counter, int by) =>
+        CounterEntries.AddAsync(redis.Database, stream, eventId, counter, by);
 }

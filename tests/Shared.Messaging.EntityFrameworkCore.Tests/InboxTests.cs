@@ -1,9 +1,7 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Inbox;
 using Shop.Messaging.EntityFrameworkCore.Tests.Support;
-using Shop.Messaging.Events;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.EntityFrameworkCore.Tests;
@@ -105,13 +103,6 @@ public sealed class InboxTests(RedisFixture redis)
     private Task<bool> DeliveredAndAcknowledgedAsync(string stream, RedisValue lastEntryId) =>
         ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(redis.Database, stream, Group, lastEntryId);
 
-    private async Task<RedisValue> AddEntryAsync(string stream, Guid eventId, int by) =>
-        await redis.Database.StreamAddAsync(stream,
-        [
-            new(EntryFields.Id, eventId.ToString()),
-            new(EntryFields.Type, nameof(CounterBumped)),
-            new(EntryFields.Data, $$"""{"counter":"target","by":{{by}}}"""),
-            new(EntryFields.OccurredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-            new(EntryFields.Source, "a-test"),
-        ]);
+    private Task<RedisValue> AddEntryAsync(string stream, Guid eventId, int by) =>
+        CounterEntries.AddAsync(redis.Database, stream, eventId, "target", by);
 }
