@@ -1,5 +1,9 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,6 +30,8 @@ internal sealed class OutboxRelay<TDbContext>(
     ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
+    private string? _leaseSql;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -63,6 +69,31 @@ internal sealed class OutboxRelay<TDbContext>(
         }
     }
 
+    /// <summary>
+    /// <c>UPDATE … SET lease WHERE Id IN (oldest unpublished, unleased or lease run out, LIMIT n) RETURNING *</c>, with
+    /// the table and column names of the model: lease and read in one statement (SQLite 3.35+ and PostgreSQL have
+    /// <c>RETURNING</c>). Parameters {0} lease token, {1} lease end, {2} now, {3} batch size.
+    /// </summary>
+    private string LeaseSql(TDbContext db)
+    {
+        return _leaseSql ??= Build();
+
+        string Build()
+        {
+            var entity = db.Model.FindEntityType(typeof(OutboxMessage))
+                         ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no outbox table: call AddMessagingTables() in OnModelCreating.");
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+            var storeObject = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(storeObject)!);
+            var (id, publishedAt, leaseToken, leasedUntil) = (Column(nameof(OutboxMessage.Id)), Column(nameof(OutboxMessage.PublishedAt)),
+                Column(nameof(OutboxMessage.LeaseToken)), Column(nameof(OutboxMessage.LeasedUntil)));
+            return $"UPDATE {table} SET {leaseToken} = {{0}}, {leasedUntil} = {{1}} WHERE {id} IN (" +
+                   $"SELECT {id} FROM {table} WHERE {publishedAt} IS NULL AND ({leasedUntil} IS NULL OR {leasedUntil} < {{2}}) " +
+                   $"ORDER BY {id} LIMIT {{3}}) RETURNING *";
+        }
+    }
+
     /// <summary>Leases, publishes and marks one batch; returns how many rows it leased.</summary>
     internal async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
@@ -75,28 +106,23 @@ internal sealed class OutboxRelay<TDbContext>(
             var lease = Guid.NewGuid().ToString("N");
             var leaseEnds = now + settings.LeaseDuration;
 
-            // One UPDATE takes the oldest unpublished rows whose lease (if any) has run out: SQLite runs it under its
-            // single write lock, so two relays can never lease the same row. Every write of the relay runs in a
-            // transaction of its own so that it queues at the write gate with the other writers of this process.
+            // One statement takes the oldest unpublished rows whose lease (if any) has run out and returns them: SQLite
+            // runs it under its single write lock, so two relays can never lease the same row. Every write of the relay
+            // runs in a transaction of its own so that it queues at the write gate with the other writers of this process.
             var leaseTransaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var leaseScope = leaseTransaction.ConfigureAwait(false);
-            var leased = await outbox
-                .Where(message => message.PublishedAt == null && (message.LeasedUntil == null || message.LeasedUntil < now))
-                .OrderBy(message => message.Id)
-                .Take(settings.BatchSize)
-                .ExecuteUpdateAsync(update => update
-                    .SetProperty(message => message.LeaseToken, lease)
-                    .SetProperty(message => message.LeasedUntil, leaseEnds), cancellationToken).ConfigureAwait(false);
-            if (leased == 0)
+            var rows = await outbox
+                .FromSql(FormattableStringFactory.Create(LeaseSql(db), lease, leaseEnds, now, settings.BatchSize))
+                .AsNoTracking()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            await leaseTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
             {
                 return 0;
             }
 
-            var rows = await outbox.AsNoTracking()
-                .Where(message => message.LeaseToken == lease && message.PublishedAt == null)
-                .OrderBy(message => message.Id)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            await leaseTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // RETURNING gives the rows in no particular order; commit order is the id's.
+            rows.Sort((left, right) => left.Id.CompareTo(right.Id));
 
             // Started in order on one connection, the XADDs are pipelined and land in the streams in commit order.
             var sends = rows.Select(row => publisher.PublishAsync(row.ToOutgoingEntry(), CancellationToken.None)).ToArray();
@@ -118,7 +144,10 @@ internal sealed class OutboxRelay<TDbContext>(
             var publishedAt = timeProvider.GetUtcNow().UtcDateTime;
             var markTransaction = await db.Database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var markScope = markTransaction.ConfigureAwait(false);
-            await outbox.Where(message => published.Contains(message.Id))
+            var marked = published.Count == rows.Count
+                ? outbox.Where(message => message.LeaseToken == lease)
+                : outbox.Where(message => published.Contains(message.Id));
+            await marked
                 .ExecuteUpdateAsync(update => update
                     .SetProperty(message => message.PublishedAt, publishedAt)
                     .SetProperty(message => message.LeaseToken, (string?)null)
