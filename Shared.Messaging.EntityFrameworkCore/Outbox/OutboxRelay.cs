@@ -144,10 +144,8 @@ internal sealed class OutboxRelay<TDbContext>(
             var publishedAt = timeProvider.GetUtcNow().UtcDateTime;
             var markTransaction = await db.Database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var markScope = markTransaction.ConfigureAwait(false);
-            var marked = published.Count == rows.Count
-                ? outbox.Where(message => message.LeaseToken == lease)
-                : outbox.Where(message => published.Contains(message.Id));
-            await marked
+            // By primary key: the lease token has no index, and published rows stay in the table for their retention.
+            await outbox.Where(message => published.Contains(message.Id))
                 .ExecuteUpdateAsync(update => update
                     .SetProperty(message => message.PublishedAt, publishedAt)
                     .SetProperty(message => message.LeaseToken, (string?)null)

@@ -21,6 +21,9 @@ internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<s
 
     public int OrderFlowWarmUpSeconds => Quick ? 15 : 40;
 
+    /// <summary>How long freshly started services are offered orders at once, before the warm-up.</summary>
+    public int ColdStartSeconds => Quick ? 12 : 20;
+
     /// <summary>Repetitions of each latency variant: three variants at two rates, seconds each.</summary>
     public int LatencyRepetitions => Quick ? Math.Min(2, Repetitions) : Repetitions;
 
