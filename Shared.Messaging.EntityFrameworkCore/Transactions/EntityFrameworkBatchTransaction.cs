@@ -45,7 +45,11 @@ internal sealed class EntityFrameworkBatchTransaction<TDbContext>(TDbContext db,
     {
         try
         {
-            await Current.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            // Nothing to undo in the database when the transaction never began (BEGIN itself failed).
+            if (_transaction is not null)
+            {
+                await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
