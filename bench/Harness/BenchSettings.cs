@@ -21,6 +21,9 @@ internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<s
 
     public int OrderFlowWarmUpSeconds => Quick ? 15 : 40;
 
+    /// <summary>How long the highest sustained rate is held once more, to see that no backlog grows.</summary>
+    public int OrderFlowSoakSeconds => Quick ? 15 : 60;
+
     /// <summary>How long freshly started services are offered orders at once, before the warm-up.</summary>
     public int ColdStartSeconds => Quick ? 12 : 20;
 

@@ -8,7 +8,9 @@ internal static class ConfirmationRate
     {
         var perSecond = new List<double>();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var running = placing();
+        // The pacer sleeps its thread between sends and returns only when all are sent: it runs on a thread of its own,
+        // so that the seconds are counted while it sends.
+        var running = Task.Run(placing);
         var last = watcher.Confirmed;
         while (await Task.WhenAny(running, timer.WaitForNextTickAsync().AsTask()) != running)
         {
