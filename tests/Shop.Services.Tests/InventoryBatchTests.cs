@@ -44,9 +44,13 @@ public sealed class InventoryBatchTests(RedisFixture redis)
         Assert.Equal(5, Assert.Single(batches.GetMeasurementSnapshot()).Value);
         Assert.Equal(new ProductView("SKU-003", "Pour-over kettle", 24, 1), await client.GetFromJsonAsync<ProductView>("/products/SKU-003", _cancellation));
         Assert.Equal(new ProductView("SKU-006", "Limited-edition tin", 3, 0), await client.GetFromJsonAsync<ProductView>("/products/SKU-006", _cancellation));
-        var answers = (await database.StreamRangeAsync(Streams.Inventory))
+        // The answers are published by the outbox relay after the batch's commit, so they may follow the acknowledgement;
+        // all four were committed together, so they are relayed together.
+        async Task<List<(string Type, string Data)>> AnswersAsync() => [.. (await database.StreamRangeAsync(Streams.Inventory))
             .Select(entry => (Type: (string)entry[EntryFields.Type]!, Data: (string)entry[EntryFields.Data]!))
-            .Where(answer => answer.Type != "StockLow").ToList();
+            .Where(answer => answer.Type != "StockLow")];
+        await Wait.UntilAsync(async () => (await AnswersAsync()).Count >= 4, TimeSpan.FromSeconds(15), "the four answers in the inventory stream");
+        var answers = await AnswersAsync();
         Assert.Equal(
             [("StockReserved", cancelled.OrderId), ("StockReservationFailed", rejected.OrderId), ("StockReserved", kept.OrderId), ("StockReleased", cancelled.OrderId)],
             answers.Select(answer => (answer.Type, OrderIdOf(answer.Data))));

@@ -77,7 +77,10 @@ public sealed class InventoryTests(RedisFixture redis) : IAsyncLifetime
         await Wait.UntilAsync(() => ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "inventory-service", second),
             TimeSpan.FromSeconds(15), "both deliveries handled");
         Assert.Equal(new ProductView("SKU-003", "Pour-over kettle", 21, 4), await _client.GetFromJsonAsync<ProductView>("/products/SKU-003", _cancellation));
-        var answers = (await database.StreamRangeAsync(Streams.Inventory)).Count(entry => entry[EntryFields.Type] == "StockReserved");
-        Assert.Equal(1, answers);
+        // The answer is published by the outbox relay after the commit, so it may follow the acknowledgement; a second
+        // answer would have been committed (and relayed) with the first.
+        async Task<int> AnswersAsync() => (await database.StreamRangeAsync(Streams.Inventory)).Count(entry => entry[EntryFields.Type] == "StockReserved");
+        await Wait.UntilAsync(async () => await AnswersAsync() > 0, TimeSpan.FromSeconds(15), "StockReserved in the inventory stream");
+        Assert.Equal(1, await AnswersAsync());
     }
 }
