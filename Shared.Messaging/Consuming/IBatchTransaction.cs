@@ -19,6 +19,7 @@ public interface IBatchTransaction
     /// <summary>One entry is handled: write what it changed into the transaction, and forget its tracked state.</summary>
     ValueTask EntryHandledAsync(CancellationToken cancellationToken);
 
+    /// <summary>Makes every entry's changes durable at once; only then does the bus acknowledge the batch.</summary>
     ValueTask CommitAsync(CancellationToken cancellationToken);
 
     /// <summary>Undoes every entry of the batch; the scope's state is as before <see cref="BeginAsync"/>.</summary>
