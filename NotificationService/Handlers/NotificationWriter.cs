@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts.Notifications;
-using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.Consuming;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.Events;
 using Shop.NotificationService.Data;
 using Shop.NotificationService.Domain;

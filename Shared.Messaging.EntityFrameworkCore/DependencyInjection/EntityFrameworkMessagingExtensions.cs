@@ -2,12 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shop.Messaging.Consuming;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Inbox;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.EntityFrameworkCore.Storage;
 using Shop.Messaging.EntityFrameworkCore.Transactions;
-using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 using Shop.Messaging.Inbox;
 

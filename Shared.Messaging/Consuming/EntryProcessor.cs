@@ -82,12 +82,13 @@ internal sealed class EntryProcessor(
                 done.Add(only.Delivery.Entry.Id);
             }
         }
-        else if (batch.Count > 1 && !await InvokeTogetherAsync(stream, batch, abort).ConfigureAwait(false))
+        else if (batch.Count > 1)
         {
-            return new BatchOutcome(done, [.. batch.Select(entry => entry.Delivery)]);
-        }
-        else
-        {
+            if (!await InvokeTogetherAsync(stream, batch, abort).ConfigureAwait(false))
+            {
+                return new BatchOutcome(done, [.. batch.Select(entry => entry.Delivery)]);
+            }
+
             done.AddRange(batch.Select(entry => entry.Delivery.Entry.Id));
         }
 

@@ -24,11 +24,14 @@ internal static class OrderFlow
     public static readonly string[] Skus = ["SKU-001", "SKU-002", "SKU-003", "SKU-005"];
     private const string Baseline = "one transaction per entry";
 
+    /// <summary>What a freshly started shop is offered at once, to see how long it takes to come up to speed.</summary>
+    private const int ColdRate = 400;
+
     public static async Task RunAsync(BenchSettings settings, BenchReport report)
     {
-        var shipped = await RunLadderAsync(settings, report, label: null, [25, 50, 100, 200, 400, 800, 1_000, 1_600], extra: null, measureColdStart: true);
+        var shipped = await RunLadderAsync(settings, report, label: null, [25, 50, 100, 200, 400, 800, 1_000, 1_600], extra: null, coldStartAndHold: true);
         await RunLadderAsync(settings, report, Baseline, [100, 200, 400],
-            new Dictionary<string, string> { ["Messaging__BatchedHandling"] = "false" }, measureColdStart: false);
+            new Dictionary<string, string> { ["Messaging__BatchedHandling"] = "false" }, coldStartAndHold: false);
 
         foreach (var metric in new[] { "p99", "CPU per order" })
         {
@@ -54,16 +57,14 @@ internal static class OrderFlow
             seconds, "s", "≤ 10", seconds <= 10);
     }
 
-    /// <summary>What a freshly started shop is offered at once, to see how long it takes to come up to speed.</summary>
-    private const int ColdRate = 400;
-
     private static string Variant(int rate, string? label) => label is null ? $"{rate} orders/s" : $"{rate} orders/s, {label}";
 
     /// <summary>A fresh Redis and three fresh processes, warmed up, then open loop at rising rates until one is not sustained.</summary>
     /// <returns>The highest rate sustained on the ladder and held on the long run (0 if not held), the ladder's highest, idle RSS, the cold curve.</returns>
     private static async Task<(int Rate, int Sustained, double IdleRssMegabytes, List<double> ColdCurve)> RunLadderAsync(
-        BenchSettings settings, BenchReport report, string? label, int[] rates, IReadOnlyDictionary<string, string>? extra, bool measureColdStart)
+        BenchSettings settings, BenchReport report, string? label, int[] rates, IReadOnlyDictionary<string, string>? extra, bool coldStartAndHold)
     {
+        string Row(ServiceProcess service) => label is null ? service.Name : $"{service.Name}, {label}";
         using var redis = await LocalRedisServer.StartAsync(appendOnly: false);
         var directory = Directory.CreateTempSubdirectory("shop-bench-orders-").FullName;
         await using var shop = ShopProcesses.Create(redis.ConnectionString, directory, settings: extra);
@@ -86,7 +87,7 @@ internal static class OrderFlow
 
         // Cold start: a burst at once, before anything is warm; confirmations are counted second by second.
         var coldCurve = new List<double>();
-        if (measureColdStart)
+        if (coldStartAndHold)
         {
             coldCurve = await ConfirmationRate.SampleAsync(watcher, () => driver.AtRateAsync(ColdRate, ColdRate * settings.ColdStartSeconds));
             await driver.DrainAsync();
@@ -138,7 +139,7 @@ internal static class OrderFlow
             report.Add(Name, variant, "CPU per order", "ms", cpuPerOrder);
             foreach (var service in shop.All)
             {
-                report.Add(CpuName, label is null ? service.Name : $"{service.Name}, {label}", $"at {rate}/s", "cores", cpu[service.Name]);
+                report.Add(CpuName, Row(service), $"at {rate}/s", "cores", cpu[service.Name]);
             }
 
             var kept = report.Get(Name, variant, "confirmed").Median >= rate * 0.95 && report.Get(Name, variant, "p99").Median < 500;
@@ -153,7 +154,7 @@ internal static class OrderFlow
         // The highest sustained rate once more, for longer: held when confirmations kept up (≥ 95 % of offered) over the
         // whole run and over its last third too (a backlog that grows shows there first).
         var held = false;
-        if (measureColdStart && sustained > 0)
+        if (coldStartAndHold && sustained > 0)
         {
             var soakSeconds = settings.OrderFlowSoakSeconds;
             Task<(LatencyRecorder Latency, double ConfirmedPerSecond)>? running = null;
@@ -171,10 +172,9 @@ internal static class OrderFlow
         foreach (var service in shop.All)
         {
             var usage = service.Usage();
-            var name = label is null ? service.Name : $"{service.Name}, {label}";
-            report.Add(MemoryName, name, "RSS idle", "MB", [idle[service.Name].ResidentBytes / 1e6]);
-            report.Add(MemoryName, name, "private idle", "MB", [idle[service.Name].PrivateBytes / 1e6]);
-            report.Add(MemoryName, name, "RSS after the run", "MB", [usage.ResidentBytes / 1e6]);
+            report.Add(MemoryName, Row(service), "RSS idle", "MB", [idle[service.Name].ResidentBytes / 1e6]);
+            report.Add(MemoryName, Row(service), "private idle", "MB", [idle[service.Name].PrivateBytes / 1e6]);
+            report.Add(MemoryName, Row(service), "RSS after the run", "MB", [usage.ResidentBytes / 1e6]);
         }
 
         var idleMax = idle.Values.Max(usage => usage.ResidentBytes) / 1e6;
