@@ -9,7 +9,7 @@ using Shop.Messaging.Telemetry;
 
 namespace Shop.Bench.Probes;
 
-/// <summary>A host with Shared.Messaging as a service would have it: the Aspire Redis client, the bus, Mediator.</summary>
+/// <summary>A host with Shop.Messaging as a service would have it: the Aspire Redis client, the bus, Mediator.</summary>
 internal static class BusHost
 {
     /// <param name="connectionString">The harness's redis-server.</param>

@@ -11,13 +11,13 @@ namespace Shop.Bench.Scenarios;
 
 /// <summary>
 /// Publish → handler latency at a fixed rate, three consumers of the same kind of entry on the same server:
-/// Shared.Messaging; a raw loop blocked in <c>XREADGROUP … BLOCK</c> on a connection of its own (the floor a
+/// Shop.Messaging; a raw loop blocked in <c>XREADGROUP … BLOCK</c> on a connection of its own (the floor a
 /// consumer group can reach); and the consumer most tutorials show, which polls <c>XREADGROUP</c> and sleeps
 /// (<c>Task.Delay(1)</c>, the most generous setting: it really sleeps a timer tick, ~4 ms here) when nothing came.
 /// </summary>
 internal static class DeliveryLatency
 {
-    public const string Bus = "Shared.Messaging";
+    public const string Bus = "Shop.Messaging";
     public const string RawBlocking = "raw XREADGROUP BLOCK loop";
     public const string NaivePoll = "naive poll + Task.Delay(1)";
 
@@ -53,7 +53,7 @@ internal static class DeliveryLatency
             var p99Ratio = report.Compare(Name(rate), "p99", Bus, RawBlocking);
             var naiveRatio = report.Get(Name(rate), NaivePoll, "p99").Median / report.Get(Name(rate), Bus, "p99").Median;
             report.Compare(Name(rate), "p99", NaivePoll, Bus);
-            report.Check($"naive poll p99 ÷ Shared.Messaging p99 at {rate:N0}/s", naiveRatio, "×", "≥ 8", naiveRatio >= 8);
+            report.Check($"naive poll p99 ÷ Shop.Messaging p99 at {rate:N0}/s", naiveRatio, "×", "≥ 8", naiveRatio >= 8);
             if (rate == 1_000)
             {
                 var p50 = report.Get(Name(rate), Bus, "p50").Median;

@@ -9,15 +9,15 @@ namespace Shop.Bench.Scenarios;
 
 /// <summary>
 /// Events per second drained from a pre-filled stream (read, handled, acknowledged) by 1 and 4 consumers of one group:
-/// Shared.Messaging (parse the entry, deserialize its JSON, dispatch a no-op Mediator handler in a DI scope, XACK per
+/// Shop.Messaging (parse the entry, deserialize its JSON, dispatch a no-op Mediator handler in a DI scope, XACK per
 /// batch) against a raw <c>XREADGROUP COUNT 100</c> + <c>XACK</c> loop that does not look inside the entries.
 /// Every repetition reads the same entries through a fresh group.
 /// </summary>
 internal static class DrainThroughput
 {
     public const string Name = "drain throughput";
-    public const string Bus = "Shared.Messaging consumer";
-    public const string BusWithTelemetry = "Shared.Messaging, telemetry on";
+    public const string Bus = "Shop.Messaging consumer";
+    public const string BusWithTelemetry = "Shop.Messaging, telemetry on";
     public const string Raw = "raw XREADGROUP COUNT 100 + XACK";
 
     public static async Task RunAsync(string connectionString, BenchSettings settings, BenchReport report, string payload)

@@ -10,15 +10,15 @@ using StackExchange.Redis;
 namespace Shop.Bench.Scenarios;
 
 /// <summary>
-/// Events per second published with <see cref="InFlight"/> publishes in flight: Shared.Messaging's
+/// Events per second published with <see cref="InFlight"/> publishes in flight: Shop.Messaging's
 /// <see cref="IEventPublisher"/> (serialize, XADD on the shared multiplexer, count) against a raw StackExchange.Redis XADD
 /// loop with the same fields and payload, and <c>redis-benchmark</c> XADD (no .NET at all) when it is installed.
 /// </summary>
 internal static class PublishThroughput
 {
     public const string Name = "publish throughput";
-    public const string Bus = "Shared.Messaging IEventPublisher";
-    public const string BusWithTelemetry = "Shared.Messaging, telemetry on";
+    public const string Bus = "Shop.Messaging IEventPublisher";
+    public const string BusWithTelemetry = "Shop.Messaging, telemetry on";
     public const string Raw = "raw StackExchange.Redis XADD";
     public const string RedisBenchmark = "redis-benchmark XADD";
     private const int InFlight = 256;

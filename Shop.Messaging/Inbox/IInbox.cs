@@ -5,7 +5,7 @@ namespace Shop.Messaging.Inbox;
 /// <summary>
 /// Idempotent handling: remembers which events this consumer group has applied, so a redelivered entry is
 /// acknowledged without running its effect again. Resolved from the delivery's scope when registered (see
-/// Shared.Messaging.EntityFrameworkCore); without one, every delivery runs its handlers.
+/// Shop.Messaging.EntityFrameworkCore); without one, every delivery runs its handlers.
 /// </summary>
 public interface IInbox
 {
