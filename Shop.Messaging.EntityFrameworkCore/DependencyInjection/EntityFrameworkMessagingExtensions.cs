@@ -19,9 +19,12 @@ public static class EntityFrameworkMessagingExtensions
     /// <summary>
     /// Stores outbox and inbox in <typeparamref name="TDbContext"/> (whose model must call
     /// <see cref="MessagingModelBuilderExtensions.AddMessagingTables"/>): registers <see cref="IOutbox"/>, the relay,
-    /// the inbox for every consumed event, batched handling (one transaction per batch of deliveries), the pruner, and the interceptors (commit wake-up, SQLite WAL).
+    /// the inbox for every consumed event, batched handling (one transaction per batch of deliveries), the pruner, and the
+    /// interceptor that wakes the relay after a commit. Provider-neutral (EF Core relational); the outbox lease needs
+    /// <c>UPDATE … RETURNING</c> (SQLite 3.35+, PostgreSQL, MariaDB 10.5+). On SQLite, add <c>UseSqliteTuning()</c>
+    /// (Shop.Messaging.EntityFrameworkCore.Sqlite).
     /// </summary>
-    public static EntityFrameworkMessagingBuilder UseEntityFrameworkStore<TDbContext>(this MessagingBuilder messaging, IConfiguration configuration)
+    public static EntityFrameworkMessagingBuilder<TDbContext> UseEntityFrameworkStore<TDbContext>(this MessagingBuilder messaging, IConfiguration configuration)
         where TDbContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(messaging);
@@ -33,12 +36,7 @@ public static class EntityFrameworkMessagingExtensions
 
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxCommitInterceptor>();
-        services.TryAddSingleton<SqliteWalInterceptor>();
-        services.TryAddSingleton<SqliteWriteGate>();
-        services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(
-            provider.GetRequiredService<SqliteWriteGate>(),
-            provider.GetRequiredService<OutboxCommitInterceptor>(),
-            provider.GetRequiredService<SqliteWalInterceptor>()));
+        services.ConfigureDbContext<TDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor>()));
 
         services.TryAddScoped<IOutbox, EntityFrameworkOutbox<TDbContext>>();
         services.TryAddScoped<EntityFrameworkInbox<TDbContext>>();
@@ -46,12 +44,13 @@ public static class EntityFrameworkMessagingExtensions
         services.TryAddScoped<IBatchTransaction, EntityFrameworkBatchTransaction<TDbContext>>();
         services.AddHostedService<OutboxRelay<TDbContext>>();
         services.AddHostedService<MessagingStorePruner<TDbContext>>();
-        return new EntityFrameworkMessagingBuilder(messaging);
+        return new EntityFrameworkMessagingBuilder<TDbContext>(messaging);
     }
 }
 
-/// <summary>Fine-tunes the store: which events skip the inbox.</summary>
-public sealed class EntityFrameworkMessagingBuilder(MessagingBuilder messaging)
+/// <summary>Fine-tunes the store of <typeparamref name="TDbContext"/>: which events skip the inbox, provider tuning.</summary>
+public sealed class EntityFrameworkMessagingBuilder<TDbContext>(MessagingBuilder messaging)
+    where TDbContext : DbContext
 {
     public MessagingBuilder Messaging { get; } = messaging;
 
@@ -59,7 +58,7 @@ public sealed class EntityFrameworkMessagingBuilder(MessagingBuilder messaging)
     /// <typeparamref name="TEvent"/>'s handlers touch no database (e.g. they push to a live connection), so its
     /// deliveries skip the inbox and run every time they arrive.
     /// </summary>
-    public EntityFrameworkMessagingBuilder WithoutInbox<TEvent>()
+    public EntityFrameworkMessagingBuilder<TDbContext> WithoutInbox<TEvent>()
         where TEvent : IntegrationEvent
     {
         Messaging.Services.Configure<InboxOptions>(options => options.ExcludedEventTypes.Add(typeof(TEvent)));

@@ -42,7 +42,7 @@ public sealed class OutboxMessage
 
     public string? LastError { get; set; }
 
-    public static OutboxMessage From(OutgoingEntry entry, DateTimeOffset createdAt)
+    internal static OutboxMessage From(OutgoingEntry entry, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(entry);
         return new OutboxMessage
@@ -59,6 +59,6 @@ public sealed class OutboxMessage
         };
     }
 
-    public OutgoingEntry ToOutgoingEntry() => new(
+    internal OutgoingEntry ToOutgoingEntry() => new(
         Stream, EventId, Type, Data, new DateTimeOffset(DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc)), Source, TraceParent, TraceState);
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.EntityFrameworkCore.Storage;
 using Shop.Messaging.Publishing;
+using Shop.Messaging.Resilience;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.EntityFrameworkCore.Outbox;
@@ -35,36 +36,36 @@ internal sealed class OutboxRelay<TDbContext>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var backoff = settings.RetryBackoff;
+        // While Redis or the database fails, pause RetryBackoff, then twice as long each time, at most MaxRetryBackoff.
+        var untilItWorks = Retries.UntilCancelled(
+            timeProvider, settings.RetryBackoff, settings.MaxRetryBackoff,
+            exception => exception is RedisException or TimeoutException or DbException or DbUpdateException,
+            (_, exception, pause, _) =>
+            {
+                StoreLog.RelayFailed(logger, exception, pause);
+                return ValueTask.CompletedTask;
+            });
+
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            // Drain: a full batch means there may be more right behind it.
+            var drained = await untilItWorks.RunAsync("relay the outbox", async cancellation =>
             {
-                // Drain: a full batch means there may be more right behind it.
-                while (await RelayBatchAsync(settings, stoppingToken).ConfigureAwait(false) == settings.BatchSize)
+                while (await RelayBatchAsync(settings, cancellation).ConfigureAwait(false) == settings.BatchSize)
                 {
                 }
+            }, stoppingToken).ConfigureAwait(false);
 
-                backoff = settings.RetryBackoff;
-                await signal.WaitAsync(settings.SweepInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                if (drained)
+                {
+                    await signal.WaitAsync(settings.SweepInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
-            }
-            catch (Exception exception) when (exception is RedisException or TimeoutException or DbException or DbUpdateException)
-            {
-                StoreLog.RelayFailed(logger, exception, backoff);
-                try
-                {
-                    await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.MaxRetryBackoff.Ticks));
             }
         }
     }

@@ -3,7 +3,7 @@ namespace Shop.Messaging.Configuration;
 /// <summary>Who this process is on the streams: its consumer group (the service) and its consumer name.</summary>
 /// <param name="Group">The consumer group, the service's name.</param>
 /// <param name="Consumer">This instance's consumer name, unique within the group.</param>
-public sealed record ConsumerIdentity(string Group, string Consumer)
+internal sealed record ConsumerIdentity(string Group, string Consumer)
 {
     /// <summary>
     /// The configured consumer name, else the host's OpenTelemetry <c>service.instance.id</c>, after

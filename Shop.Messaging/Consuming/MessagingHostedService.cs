@@ -53,12 +53,14 @@ internal sealed class MessagingHostedService(
     {
         // ApplicationStopping fires before any hosted service is stopped: the earliest moment to stop taking work.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        await Task.WhenAll(Streams.Select(stream =>
-        {
-            var consumer = ActivatorUtilities.CreateInstance<StreamConsumer>(
-                services, stream, options.Value, logger);
-            return consumer.RunAsync(stopping.Token, _abortHandlers.Token);
-        })).ConfigureAwait(false);
+        await Task.WhenAll(Streams.Select(stream => ConsumeAsync(stream, stopping.Token))).ConfigureAwait(false);
+    }
+
+    private async Task ConsumeAsync(string stream, CancellationToken stopping)
+    {
+        using var pipeline = DeliveryPipeline.Create(services, stream, options.Value, logger);
+        var consumer = ActivatorUtilities.CreateInstance<StreamConsumer>(services, stream, pipeline, options.Value, logger);
+        await consumer.RunAsync(stopping, _abortHandlers.Token).ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

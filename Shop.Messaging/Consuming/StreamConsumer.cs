@@ -1,21 +1,23 @@
 using Microsoft.Extensions.Logging;
+using Polly;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Connections;
+using Shop.Messaging.Resilience;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// One consumer of one stream, the whole life of a subscription on one screen:
-/// create the group, finish this consumer's own pending entries, then read new entries as they arrive, while in
-/// the background it takes over entries other consumers left idle, keeps its own claims fresh, reports pending
-/// and lag, and removes idle consumers that own nothing.
+/// One consumer of one stream, the whole life of a subscription on one screen (<see cref="RunAsync"/>): create the
+/// group, recover this consumer's own pending entries, start the background chores (take over entries other consumers
+/// left idle, keep its own claims fresh, report pending and lag, remove idle consumers), then read → handle →
+/// acknowledge until stopped. Handling is <see cref="DeliveryPipeline"/>'s (decode, then invoke the handlers).
 /// </summary>
 internal sealed class StreamConsumer(
     string stream,
+    DeliveryPipeline pipeline,
     IConnectionMultiplexer redis,
-    EntryProcessor processor,
     ConsumerIdentity identity,
     MessagingOptions options,
     GroupStatistics statistics,
@@ -26,71 +28,146 @@ internal sealed class StreamConsumer(
     private static readonly RedisValue StartOfPendingList = "0";
     private static readonly RedisValue StartOfGroup = "0-0";
     private readonly EntriesInHand _inHand = new();
-    private readonly PendingEntries _pending = new(redis, identity, stream);
+    private readonly ConsumerReads _reads = new(redis, identity, stream);
+    private Task<StreamEntry[]>? _readAhead;
+
+    // While Redis fails (down, failing over, timing out), wait 100 ms, then twice as long each time, at most 5 s.
+    private ResiliencePipeline UntilRedisAnswers => field ??= Retries.UntilCancelled(
+        timeProvider, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5),
+        exception => exception is RedisException or TimeoutException, BeforeRetryAsync);
 
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
-        using var handlerSlots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        var batches = new DeliveryBatchProcessor(stream, processor, _inHand, handlerSlots, options.MaxConcurrency, redis, identity, logger);
-        var maintenance = new GroupMaintenance(stream, redis, identity, options, _inHand, statistics, logger);
-
-        await WhenRedisAnswersAsync("create the consumer group", EnsureGroupAsync, stopping).ConfigureAwait(false);
-        await WhenRedisAnswersAsync("recover own pending entries", () => RecoverOwnPendingAsync(batches, stopping, abort), stopping).ConfigureAwait(false);
+        await UntilRedisAnswers.RunAsync("create the consumer group", _ => EnsureGroupAsync(), stopping).ConfigureAwait(false);
+        await UntilRedisAnswers.RunAsync("recover own pending entries", _ => RecoverOwnPendingAsync(stopping, abort), stopping).ConfigureAwait(false);
         MessagingLog.Subscribed(logger, stream, identity.Group, identity.Consumer);
+        var background = RunBackgroundChoresAsync(stopping, abort);
 
-        var background = Task.WhenAll(
-            Periodically.RunAsync(options.ReclaimAfter / 2, timeProvider, () => ReclaimIdleAsync(batches, stopping, abort), logger, "reclaim", stopping),
+        var reader = await BlockingStreamReader.OpenAsync(redis, stream, identity, options, logger).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                await UntilRedisAnswers.RunAsync("read new entries", async _ =>
+                {
+                    var entries = await ReadAsync(reader, stopping).ConfigureAwait(false);
+                    if (entries.Length > 0 && !stopping.IsCancellationRequested)
+                    {
+                        // Read with '>': never delivered before, so this is delivery number one.
+                        await HandleAndAcknowledgeAsync([.. entries.Select(entry => new Delivery(entry, 1))], stopping, abort).ConfigureAwait(false);
+                    }
+
+                    // Entries read while stopping stay pending: this consumer's next start recovers them.
+                }, stopping).ConfigureAwait(false);
+            }
+
+            await ForgetReadAheadAsync().ConfigureAwait(false);
+        }
+
+        await background.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The next batch: the one read ahead, or a blocking read until entries arrive. A full batch means a backlog, so
+    /// the batch after it is fetched (non-blocking) while this one is handled: Redis and the handlers work at once.
+    /// </summary>
+    private async Task<StreamEntry[]> ReadAsync(BlockingStreamReader reader, CancellationToken stopping)
+    {
+        var read = _readAhead ?? reader.ReadAsync(stopping);
+        _readAhead = null;
+        var entries = await read.ConfigureAwait(false);
+        if (entries.Length == options.BatchSize && !stopping.IsCancellationRequested)
+        {
+            _readAhead = ReadAheadAsync();
+        }
+
+        return entries;
+    }
+
+    /// <summary>Handle (decode, invoke), then one XACK for whatever is done with; the rest stays pending.</summary>
+    private async Task HandleAndAcknowledgeAsync(IReadOnlyList<Delivery> deliveries, CancellationToken stopping, CancellationToken abort)
+    {
+        var ids = deliveries.Select(delivery => delivery.Entry.Id).ToArray();
+        _inHand.Add(ids);
+        try
+        {
+            var done = await pipeline.HandleAsync(deliveries, stopping, abort).ConfigureAwait(false);
+            if (done.Count > 0)
+            {
+                await AcknowledgeAsync([.. done]).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _inHand.Remove(ids);
+        }
+    }
+
+    private async Task AcknowledgeAsync(RedisValue[] ids)
+    {
+        try
+        {
+            await redis.GetDatabase().StreamAcknowledgeAsync(stream, identity.Group, ids).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Handled but not acknowledged: the entries will be delivered again, and idempotent handling
+            // (the inbox) absorbs the repeat. Nothing is lost.
+            MessagingLog.AcknowledgeFailed(logger, exception, stream, ids.Length);
+        }
+    }
+
+    /// <summary>Recovery: what this consumer read before it stopped or crashed (XREADGROUP from 0), before anything new.</summary>
+    private async Task RecoverOwnPendingAsync(CancellationToken stopping, CancellationToken abort)
+    {
+        var after = StartOfPendingList;
+        while (!stopping.IsCancellationRequested)
+        {
+            var deliveries = await _reads.ReadOwnAsync(after, options.BatchSize).ConfigureAwait(false);
+            if (deliveries.Length == 0)
+            {
+                return;
+            }
+
+            MessagingLog.RecoveringPending(logger, stream, identity.Consumer, deliveries.Length);
+            await HandleAndAcknowledgeAsync(deliveries, stopping, abort).ConfigureAwait(false);
+            after = deliveries[^1].Entry.Id;
+        }
+    }
+
+    /// <summary>Take-over every ReclaimAfter / 2, the claims' heartbeat every ReclaimAfter / 3, statistics and clean-up every StatsInterval.</summary>
+    private Task RunBackgroundChoresAsync(CancellationToken stopping, CancellationToken abort)
+    {
+        var maintenance = new GroupMaintenance(stream, redis, identity, options, _inHand, statistics, logger);
+        return Task.WhenAll(
+            Periodically.RunAsync(options.ReclaimAfter / 2, timeProvider, () => ReclaimIdleAsync(stopping, abort), logger, "reclaim", stopping),
             Periodically.RunAsync(options.ReclaimAfter / 3, timeProvider, maintenance.RefreshClaimsAsync, logger, "refresh claims", stopping),
             Periodically.RunAsync(options.StatsInterval, timeProvider, async () =>
             {
                 await maintenance.ReportStatisticsAsync().ConfigureAwait(false);
                 await maintenance.RemoveIdleConsumersAsync().ConfigureAwait(false);
             }, logger, "statistics", stopping));
+    }
 
-        var reader = await BlockingStreamReader.OpenAsync(redis, stream, identity, options, logger).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+    /// <summary>Take-over: XAUTOCLAIM the group's entries idle longer than ReclaimAfter (a dead or stuck consumer's), and handle them.</summary>
+    private async Task ReclaimIdleAsync(CancellationToken stopping, CancellationToken abort)
+    {
+        var cursor = StartOfGroup;
+        do
         {
-            Task<StreamEntry[]>? readAhead = null;
-            while (!stopping.IsCancellationRequested)
+            var (claimed, next) = await _reads.ClaimIdleAsync(options.ReclaimAfter, cursor, options.BatchSize).ConfigureAwait(false);
+            // An entry of our own still in hand can only look idle if a refresh failed; it is being handled already.
+            var takenOver = claimed.Where(entry => !_inHand.Contains(entry.Id)).ToArray();
+            if (takenOver.Length > 0)
             {
-                await WhenRedisAnswersAsync("read new entries", async () =>
-                {
-                    var read = readAhead ?? reader.ReadAsync(stopping);
-                    readAhead = null;
-                    var entries = await read.ConfigureAwait(false);
-                    if (entries.Length == 0 || stopping.IsCancellationRequested)
-                    {
-                        // Entries read while stopping stay pending: this consumer's next start recovers them.
-                        return;
-                    }
-
-                    // A full batch means a backlog: fetch the next batch while this one is handled, so Redis and the
-                    // handlers work at the same time. Without a backlog the next read blocks until entries arrive.
-                    if (entries.Length == options.BatchSize)
-                    {
-                        readAhead = ReadAheadAsync();
-                    }
-
-                    // Read with '>': never delivered before, so this is delivery number one.
-                    await batches.ProcessAsync(Deliveries(entries), stopping, abort).ConfigureAwait(false);
-                }, stopping).ConfigureAwait(false);
+                metrics.Reclaimed(stream, identity.Group, takenOver.Length);
+                MessagingLog.Reclaimed(logger, stream, identity.Consumer, takenOver.Length);
+                await HandleAndAcknowledgeAsync(await _reads.WithDeliveryCountsAsync(takenOver).ConfigureAwait(false), stopping, abort).ConfigureAwait(false);
             }
 
-            if (readAhead is not null)
-            {
-                // A read ahead still under way when stopping: its entries stay pending for the next start, and a
-                // failure of it is no error worth reporting now.
-                try
-                {
-                    await readAhead.ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is RedisException or TimeoutException)
-                {
-                }
-            }
+            cursor = next;
         }
-
-        await background.ConfigureAwait(false);
+        while (cursor != StartOfGroup && !stopping.IsCancellationRequested);
     }
 
     /// <summary>
@@ -99,97 +176,36 @@ internal sealed class StreamConsumer(
     /// </summary>
     private async Task<StreamEntry[]> ReadAheadAsync()
     {
-        var entries = await _pending.ReadNewAsync(options.BatchSize).ConfigureAwait(false);
+        var entries = await _reads.ReadNewAsync(options.BatchSize).ConfigureAwait(false);
         _inHand.Add(entries.Select(entry => entry.Id));
         return entries;
     }
 
-    private static Delivery[] Deliveries(StreamEntry[] entries)
+    /// <summary>A read ahead still under way when stopping: its entries stay pending for the next start, and its failure is no error worth reporting now.</summary>
+    private async Task ForgetReadAheadAsync()
     {
-        var deliveries = new Delivery[entries.Length];
-        for (var i = 0; i < entries.Length; i++)
+        if (_readAhead is not null)
         {
-            deliveries[i] = new Delivery(entries[i], 1);
+            try
+            {
+                await _readAhead.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+            }
         }
-
-        return deliveries;
     }
 
     private Task EnsureGroupAsync() =>
         ConsumerGroup.EnsureAsync(redis.GetDatabase(), stream, identity.Group, options.NewGroupStartsAt);
 
-    private async Task RecoverOwnPendingAsync(DeliveryBatchProcessor batches, CancellationToken stopping, CancellationToken abort)
+    private async ValueTask BeforeRetryAsync(string what, Exception exception, TimeSpan pause, CancellationToken stopping)
     {
-        var after = StartOfPendingList;
-        while (!stopping.IsCancellationRequested)
+        MessagingLog.RedisUnavailable(logger, exception, stream, what, pause);
+        if (exception.Message.Contains("NOGROUP", StringComparison.Ordinal))
         {
-            var deliveries = await _pending.ReadOwnAsync(after, options.BatchSize).ConfigureAwait(false);
-            if (deliveries.Length == 0)
-            {
-                return;
-            }
-
-            MessagingLog.RecoveringPending(logger, stream, identity.Consumer, deliveries.Length);
-            await batches.ProcessAsync(deliveries, stopping, abort).ConfigureAwait(false);
-            after = deliveries[^1].Entry.Id;
-        }
-    }
-
-    private async Task ReclaimIdleAsync(DeliveryBatchProcessor batches, CancellationToken stopping, CancellationToken abort)
-    {
-        var cursor = StartOfGroup;
-        do
-        {
-            var (claimed, next) = await _pending.ClaimIdleAsync(options.ReclaimAfter, cursor, options.BatchSize).ConfigureAwait(false);
-            // An entry of our own still in hand can only look idle if a refresh failed; it is being handled already.
-            var takenOver = claimed.Where(entry => !_inHand.Contains(entry.Id)).ToArray();
-            if (takenOver.Length > 0)
-            {
-                metrics.Reclaimed(stream, identity.Group, takenOver.Length);
-                MessagingLog.Reclaimed(logger, stream, identity.Consumer, takenOver.Length);
-                await batches.ProcessAsync(await _pending.WithDeliveryCountsAsync(takenOver).ConfigureAwait(false), stopping, abort).ConfigureAwait(false);
-            }
-
-            cursor = next;
-        }
-        while (cursor != StartOfGroup && !stopping.IsCancellationRequested);
-    }
-
-    /// <summary>Runs <paramref name="work"/>; while Redis fails, waits with a growing backoff and tries again.</summary>
-    private async Task WhenRedisAnswersAsync(string what, Func<Task> work, CancellationToken stopping)
-    {
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await work().ConfigureAwait(false);
-                return;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
-            {
-                MessagingLog.RedisUnavailable(logger, exception, stream, what, backoff);
-                if (exception.Message.Contains("NOGROUP", StringComparison.Ordinal))
-                {
-                    // The stream or the group was deleted under us: create it again before the next try.
-                    await WhenRedisAnswersAsync("create the consumer group", EnsureGroupAsync, stopping).ConfigureAwait(false);
-                }
-
-                try
-                {
-                    await Task.Delay(backoff, timeProvider, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
+            // The stream or the group was deleted under us: create it again before the next try.
+            await UntilRedisAnswers.RunAsync("create the consumer group", _ => EnsureGroupAsync(), stopping).ConfigureAwait(false);
         }
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
@@ -18,7 +20,8 @@ public static class MessagingHostBuilderExtensions
     /// Adds the bus for the service <paramref name="serviceName"/> (its consumer group and its <c>source</c>),
     /// with <see cref="MessagingOptions"/> bound from the <c>Messaging</c> section and validated at start.
     /// Needs an <c>IConnectionMultiplexer</c> (e.g. Aspire's <c>AddRedisClient("redis")</c>) and Mediator
-    /// (<c>AddMediator()</c>, in the project that holds the handlers).
+    /// (<c>AddMediator()</c>, in the project that holds the handlers). Registers its meter and activity source with
+    /// OpenTelemetry, and a <see cref="TimeProvider"/> (the system's) unless one is registered.
     /// </summary>
     public static MessagingBuilder AddMessaging(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -31,6 +34,9 @@ public static class MessagingHostBuilderExtensions
             .ValidateOnStart();
 
         services.AddMetrics();
+        // The bus's own meter and spans join whatever OpenTelemetry the host sets up (ServiceDefaults, or none at all).
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(MessagingTelemetry.MeterName));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(MessagingTelemetry.ActivitySourceName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => ConsumerIdentity.From(
             provider.GetRequiredService<IOptions<MessagingOptions>>().Value, Environment.GetEnvironmentVariable));
@@ -42,7 +48,10 @@ public static class MessagingHostBuilderExtensions
         services.TryAddSingleton<IEventPublisher, EventPublisher>();
         services.TryAddSingleton<HandlerRegistry>();
         services.TryAddSingleton<DeadLetterWriter>();
-        services.TryAddSingleton<EntryProcessor>();
+        services.TryAddSingleton<DeliveryTelemetry>();
+        services.TryAddSingleton<EntryDecoder>();
+        services.TryAddSingleton<HandlerInvoker>();
+        services.TryAddSingleton<BatchInvoker>();
         services.TryAddScoped<DeliveryContext>();
         services.AddHostedService<MessagingHostedService>();
         services.TryAddSingleton<PublishedStreams>();

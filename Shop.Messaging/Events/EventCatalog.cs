@@ -6,7 +6,7 @@ namespace Shop.Messaging.Events;
 /// Every event type this process knows, by CLR type (to publish) and by stream and type name (to consume).
 /// Built once at start-up from the <see cref="EventRegistration"/>s in the container.
 /// </summary>
-public sealed class EventCatalog
+internal sealed class EventCatalog
 {
     private readonly FrozenDictionary<Type, EventRegistration> _byType;
     private readonly FrozenDictionary<(string Stream, string TypeName), EventRegistration> _byName;

@@ -7,7 +7,7 @@ using Shop.Messaging.Events;
 namespace Shop.Messaging.Publishing;
 
 /// <summary>Turns an event into the entry it becomes: stream, fields and the trace context it was raised in.</summary>
-public sealed class EventSerializer(EventCatalog catalog, IOptions<MessagingOptions> options, TimeProvider timeProvider)
+internal sealed class EventSerializer(EventCatalog catalog, IOptions<MessagingOptions> options, TimeProvider timeProvider)
 {
     /// <summary>Serializes <paramref name="event"/>; <see cref="Activity.Current"/> becomes its parent trace.</summary>
     public OutgoingEntry Serialize(IntegrationEvent @event)

@@ -12,7 +12,7 @@ namespace Shop.Messaging.Publishing;
 /// <param name="Source">The publishing service.</param>
 /// <param name="TraceParent">W3C trace context of the activity that raised the event, if any.</param>
 /// <param name="TraceState">W3C trace state of that activity, if any.</param>
-public sealed record OutgoingEntry(
+internal sealed record OutgoingEntry(
     string Stream,
     string EventId,
     string TypeName,

@@ -25,7 +25,8 @@ internal static class LayerCosts
         var iterations = settings.Quick ? 200_000 : 1_000_000;
         using var host = BusHost.Build(connectionString, "layers", consume: false, new LatencyRecorder(1));
         var services = host.Services;
-        var processor = services.GetRequiredService<EntryProcessor>();
+        var decoder = services.GetRequiredService<EntryDecoder>();
+        var invoker = services.GetRequiredService<HandlerInvoker>();
         var serializer = services.GetRequiredService<EventSerializer>();
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var probe = new LatencyProbed(1, 0, payload);
@@ -50,7 +51,8 @@ internal static class LayerCosts
                 await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(probe);
                 await scope.DisposeAsync();
             }),
-            ("whole delivery (EntryProcessor: all of the above + metrics, span check, retries)", async i => await processor.ProcessAsync("layers", deliveries[i % Entries], default)),
+            ("whole delivery (EntryDecoder + HandlerInvoker: all of the above + metrics, span check, retries)", async i =>
+                await invoker.InvokeAsync("layers", await decoder.DecodeAsync("layers", deliveries[i % Entries]), default)),
         };
 
         foreach (var (layer, body) in layers)

@@ -9,6 +9,7 @@ using Shop.Bench.Probes;
 using Shop.Messaging.Connections;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.Sqlite;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.Events;
 using StackExchange.Redis;
@@ -71,7 +72,7 @@ internal static class Outbox
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = connectionString });
             builder.AddRedisClient("redis");
             builder.Services.AddDbContext<BenchDb>(options => options.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")}"));
-            builder.AddMessaging("bench").AddEvent(stream, BenchJsonContext.Default.LatencyProbed).UseEntityFrameworkStore<BenchDb>(builder.Configuration);
+            builder.AddMessaging("bench").AddEvent(stream, BenchJsonContext.Default.LatencyProbed).UseEntityFrameworkStore<BenchDb>(builder.Configuration).UseSqliteTuning();
             builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
             builder.Services.AddSingleton(new LatencyRecorder(1));
             var host = builder.Build();

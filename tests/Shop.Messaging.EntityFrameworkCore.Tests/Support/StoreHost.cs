@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.Sqlite;
 
 namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 
@@ -33,7 +34,7 @@ public static class StoreHost
         bool consume = true,
         IDictionary<string, string?>? settings = null,
         TimeProvider? timeProvider = null,
-        Action<EntityFrameworkMessagingBuilder>? configure = null)
+        Action<EntityFrameworkMessagingBuilder<CounterDb>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -64,7 +65,7 @@ public static class StoreHost
             messaging.Consume(stream);
         }
 
-        var store = messaging.UseEntityFrameworkStore<CounterDb>(builder.Configuration);
+        var store = messaging.UseEntityFrameworkStore<CounterDb>(builder.Configuration).UseSqliteTuning();
         configure?.Invoke(store);
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddSingleton(faults ?? new HandlerFaults());

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Shop.Messaging.EntityFrameworkCore.Storage;
+namespace Shop.Messaging.EntityFrameworkCore.Sqlite;
 
 /// <summary>
 /// SQLite in WAL mode with a busy timeout: readers no longer wait for the writer, and writers of other processes

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Shop.Messaging.EntityFrameworkCore.Storage;
+namespace Shop.Messaging.EntityFrameworkCore.Sqlite;
 
 /// <summary>
 /// One writer at a time per SQLite database within this process: a <c>SaveChanges</c> outside a transaction, or an

@@ -2,4 +2,4 @@ namespace Shop.Messaging.Consuming;
 
 /// <summary>A stream this service consumes with its consumer group.</summary>
 /// <param name="Stream">The stream's key, e.g. <c>orders</c>.</param>
-public sealed record StreamSubscription(string Stream);
+internal sealed record StreamSubscription(string Stream);

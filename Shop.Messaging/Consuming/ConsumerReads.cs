@@ -2,8 +2,11 @@ using StackExchange.Redis;
 
 namespace Shop.Messaging.Consuming;
 
-/// <summary>Reads this consumer's pending list and takes over what other consumers left idle.</summary>
-internal sealed class PendingEntries(IConnectionMultiplexer redis, Configuration.ConsumerIdentity identity, string stream)
+/// <summary>
+/// The non-blocking reads of this consumer in its group: its own pending entries, new entries (the read-ahead), and
+/// the entries other consumers left idle (XAUTOCLAIM). The blocking read has a connection of its own (<see cref="Connections.BlockingStreamReader"/>).
+/// </summary>
+internal sealed class ConsumerReads(IConnectionMultiplexer redis, Configuration.ConsumerIdentity identity, string stream)
 {
     /// <summary>This consumer's own pending entries after <paramref name="after"/> (XREADGROUP with an id, not <c>&gt;</c>).</summary>
     public async Task<Delivery[]> ReadOwnAsync(RedisValue after, int count)

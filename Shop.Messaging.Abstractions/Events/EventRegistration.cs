@@ -7,4 +7,4 @@ namespace Shop.Messaging.Events;
 /// <param name="TypeName">The entry's <c>type</c> field.</param>
 /// <param name="Stream">The stream of the domain that publishes it.</param>
 /// <param name="JsonTypeInfo">Source-generated serialization metadata for <paramref name="EventType"/>.</param>
-public sealed record EventRegistration(Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo);
+internal sealed record EventRegistration(Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo);

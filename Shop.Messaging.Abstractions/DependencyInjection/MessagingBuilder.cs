@@ -6,10 +6,13 @@ using Shop.Messaging.Events;
 namespace Shop.Messaging.DependencyInjection;
 
 /// <summary>Declares which events this service knows and which streams it consumes.</summary>
-public sealed class MessagingBuilder(IServiceCollection services)
+public sealed class MessagingBuilder
 {
+    // Made by the transport's AddMessaging, which registers what the declarations below need.
+    internal MessagingBuilder(IServiceCollection services) => Services = services;
+
     /// <summary>The service collection, for further registrations.</summary>
-    public IServiceCollection Services { get; } = services;
+    public IServiceCollection Services { get; }
 
     /// <summary>
     /// Registers <typeparamref name="TEvent"/> as published to <paramref name="stream"/>, serialized with the

@@ -38,14 +38,14 @@ public sealed class DeliveryContext
         (_afterCommit ??= []).Add(action);
     }
 
-    internal void Begin(string stream, string group, string consumer, Delivery delivery, Guid eventId)
+    internal void Begin(string stream, string group, string consumer, string entryId, long deliveryCount, Guid eventId)
     {
         Stream = stream;
         Group = group;
         Consumer = consumer;
-        EntryId = delivery.EntryId;
+        EntryId = entryId;
         EventId = eventId;
-        DeliveryCount = delivery.DeliveryCount;
+        DeliveryCount = deliveryCount;
     }
 
     /// <summary>Hands over (and forgets) what waits for the commit.</summary>

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Telemetry;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>
+/// The invoke step for a batch (see <see cref="IBatchTransaction"/>): one scope, one store transaction, every entry's
+/// inbox check and handlers in stream order, one commit. No retries and no dead-letter decision here: a batch that
+/// fails is rolled back whole, and its entries are invoked one by one, where those are decided.
+/// </summary>
+internal sealed class BatchInvoker(
+    IServiceScopeFactory scopes,
+    DeliveryTelemetry telemetry,
+    ConsumerIdentity identity,
+    MessagingMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<BatchInvoker> logger)
+{
+    /// <summary>True when the batch committed; false when it rolled back (a handler threw, the commit failed, or shutdown aborted it).</summary>
+    public async Task<bool> InvokeTogetherAsync(string stream, IReadOnlyList<Decoded> batch, CancellationToken abort)
+    {
+        using var batchActivity = telemetry.StartBatch(stream, batch);
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var transaction = scope.ServiceProvider.GetRequiredService<IBatchTransaction>();
+            Completion[] completions;
+            try
+            {
+                completions = await RunInOneTransactionAsync(stream, batch, scope.ServiceProvider, transaction, abort).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                await RollBackAsync(stream, transaction).ConfigureAwait(false);
+                MessagingLog.HandlerAborted(logger, stream, batch[0].Delivery.EntryId);
+                batchActivity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
+                return false;
+            }
+#pragma warning disable CA1031 // A handler may throw anything; the entries are then invoked one by one, where it is decided about.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                await RollBackAsync(stream, transaction).ConfigureAwait(false);
+                MessagingLog.BatchRolledBack(logger, exception, stream, batch.Count);
+                metrics.BatchRolledBack(stream, identity.Group);
+                batchActivity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                batchActivity?.SetTag(MessagingTelemetry.OutcomeTag, "rolled_back");
+                return false;
+            }
+
+            // Counted only now: a batch that rolled back is invoked (and counted) again, one by one.
+            metrics.BatchCommitted(stream, identity.Group, batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                telemetry.Completed(stream, batch[i].Delivery, batch[i].Envelope!, completions[i].Handled, completions[i].Duration);
+            }
+
+            foreach (var (entry, completion) in batch.Zip(completions))
+            {
+                HandlerDispatch.RunAfterCommit(completion.AfterCommit, stream, entry.Delivery.EntryId, logger);
+            }
+
+            batchActivity?.SetTag(MessagingTelemetry.OutcomeTag, "committed");
+            return true;
+        }
+    }
+
+    /// <summary>Begin, each entry in stream order (its span, inbox, handlers, flush), commit; throws when anything fails.</summary>
+    private async Task<Completion[]> RunInOneTransactionAsync(
+        string stream, IReadOnlyList<Decoded> batch, IServiceProvider services, IBatchTransaction transaction, CancellationToken abort)
+    {
+        var context = services.GetRequiredService<DeliveryContext>();
+        var completions = new Completion[batch.Count];
+        await transaction.BeginAsync(identity.Group, [.. batch.Select(entry => entry.Envelope!.EventId)], abort).ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (delivery, envelope, @event, _) = batch[i];
+            using var activity = telemetry.StartProcessing(stream, delivery, envelope!);
+            activity?.SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
+            var started = timeProvider.GetTimestamp();
+            context.Begin(stream, identity.Group, identity.Consumer, delivery.EntryId, delivery.DeliveryCount, envelope!.EventId);
+            var handled = await HandlerDispatch.DispatchAsync(services, context, @event!, abort).ConfigureAwait(false);
+            await transaction.EntryHandledAsync(abort).ConfigureAwait(false);
+            completions[i] = new Completion(handled, timeProvider.GetElapsedTime(started), context.TakeAfterCommit());
+            activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
+        }
+
+        await transaction.CommitAsync(abort).ConfigureAwait(false);
+        return completions;
+    }
+
+    private async Task RollBackAsync(string stream, IBatchTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A rollback that fails still ends with the scope: disposing the connection rolls back.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            MessagingLog.BatchRollbackFailed(logger, exception, stream);
+        }
+    }
+
+    /// <summary>How one entry of the batch went, reported once the batch is committed.</summary>
+    private readonly record struct Completion(bool Handled, TimeSpan Duration, List<Action>? AfterCommit);
+}

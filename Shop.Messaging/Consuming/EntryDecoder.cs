@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Events;
+using Shop.Messaging.Telemetry;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>
+/// The decode step: check the entry's fields (<see cref="EntryEnvelope"/>), find its event type, read its JSON. An
+/// entry with nothing to handle is settled here: a trimmed entry or a type without handler is skipped; a malformed
+/// entry, or one delivered more than <see cref="MessagingOptions.MaxDeliveries"/> times, is dead-lettered.
+/// </summary>
+internal sealed class EntryDecoder(
+    EventCatalog catalog,
+    HandlerRegistry handlers,
+    DeadLetterWriter deadLetters,
+    ConsumerIdentity identity,
+    IOptions<MessagingOptions> options,
+    MessagingMetrics metrics,
+    ILogger<EntryDecoder> logger)
+{
+    public async Task<Decoded> DecodeAsync(string stream, Delivery delivery)
+    {
+        var settings = options.Value;
+        if (delivery.Entry.Values is not { Length: > 0 })
+        {
+            // XREADGROUP from the pending list and XAUTOCLAIM return deleted (trimmed) entries without fields:
+            // there is nothing left to handle, only the pending entry to clear.
+            MessagingLog.EntryGone(logger, stream, delivery.EntryId);
+            metrics.Skipped(stream, identity.Group);
+            return Decoded.Done(delivery);
+        }
+
+        var envelope = EntryEnvelope.TryParse(delivery.Entry, settings.MaxEntryBytes, out var malformed);
+        if (envelope is null)
+        {
+            return await DeadLetterAsync(stream, delivery, $"Malformed entry: {malformed}").ConfigureAwait(false);
+        }
+
+        if (delivery.DeliveryCount > settings.MaxDeliveries)
+        {
+            // Delivered more often than allowed without ever failing cleanly (e.g. its handler crashed the process):
+            // do not run it again.
+            return await DeadLetterAsync(stream, delivery,
+                $"Delivered {delivery.DeliveryCount} times, more than MaxDeliveries ({settings.MaxDeliveries}).").ConfigureAwait(false);
+        }
+
+        if (!catalog.TryGet(stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
+        {
+            MessagingLog.NoHandler(logger, stream, delivery.EntryId, envelope.TypeName);
+            metrics.Skipped(stream, identity.Group);
+            return Decoded.Done(delivery);
+        }
+
+        IntegrationEvent @event;
+        try
+        {
+            // The bus's own depth limit, whatever the event's JSON options say: a hostile entry cannot make it recurse deep.
+            var reader = new Utf8JsonReader(envelope.Data.Span, new JsonReaderOptions { MaxDepth = settings.MaxJsonDepth });
+            @event = JsonSerializer.Deserialize(ref reader, registration.JsonTypeInfo) as IntegrationEvent
+                     ?? throw new JsonException("The 'data' field is JSON null.");
+            // One value per entry: reading on throws for anything after it but whitespace (a second value, garbage).
+            _ = reader.Read();
+        }
+        catch (JsonException exception)
+        {
+            return await DeadLetterAsync(stream, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
+        }
+
+        return new Decoded(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt }, Settled: false);
+    }
+
+    private async Task<Decoded> DeadLetterAsync(string stream, Delivery delivery, string reason) =>
+        await deadLetters.TryWriteAsync(stream, delivery, reason).ConfigureAwait(false) ? Decoded.Done(delivery) : Decoded.Pending(delivery);
+}

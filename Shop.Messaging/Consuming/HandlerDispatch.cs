@@ -1,0 +1,48 @@
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shop.Messaging.Events;
+using Shop.Messaging.Inbox;
+using Shop.Messaging.Telemetry;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>The core of the invoke step, alone or in a batch: the inbox check, every Mediator handler, the inbox record.</summary>
+internal static class HandlerDispatch
+{
+    /// <summary>Runs the handlers of <paramref name="event"/> in <paramref name="services"/>' scope; false when the inbox says it was applied already.</summary>
+    public static async Task<bool> DispatchAsync(IServiceProvider services, DeliveryContext context, IntegrationEvent @event, CancellationToken abort)
+    {
+        var inbox = services.GetService<IInbox>();
+        if (inbox is not null && !await inbox.TryBeginAsync(context, @event.GetType(), abort).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await services.GetRequiredService<IPublisher>().Publish(@event, abort).ConfigureAwait(false);
+        if (inbox is not null)
+        {
+            await inbox.CompleteAsync(context, abort).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs what a handler asked to run once its changes are committed (<see cref="DeliveryContext.AfterCommit"/>).</summary>
+    public static void RunAfterCommit(IEnumerable<Action>? actions, string stream, string entryId, ILogger logger)
+    {
+        foreach (var action in actions ?? [])
+        {
+            try
+            {
+                action();
+            }
+#pragma warning disable CA1031 // The entry's changes are committed: a failing follow-up must not make it look unhandled.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                MessagingLog.AfterCommitFailed(logger, exception, stream, entryId);
+            }
+        }
+    }
+}

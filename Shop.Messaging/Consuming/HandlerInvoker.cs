@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Shop.Messaging.Configuration;
+using Shop.Messaging.Resilience;
+using Shop.Messaging.Telemetry;
+
+namespace Shop.Messaging.Consuming;
+
+/// <summary>
+/// The invoke step for one delivery: a scope and transaction of its own, up to
+/// <see cref="MessagingOptions.HandlerAttempts"/> attempts with backoff, then the dead-letter decision: dead-letter on
+/// the <see cref="MessagingOptions.MaxDeliveries"/>-th failed delivery, otherwise leave it pending for redelivery.
+/// </summary>
+internal sealed class HandlerInvoker(
+    IServiceScopeFactory scopes,
+    DeadLetterWriter deadLetters,
+    DeliveryTelemetry telemetry,
+    ConsumerIdentity identity,
+    IOptions<MessagingOptions> options,
+    MessagingMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<HandlerInvoker> logger)
+{
+    private readonly ResiliencePipeline _attempts = Retries.Attempts(timeProvider, options.Value.HandlerAttempts, options.Value.RetryBackoff);
+
+    /// <summary>Returns true when the entry is done with (handled, a duplicate, or dead-lettered) and may be acknowledged.</summary>
+    /// <param name="stream">The stream the entry came from.</param>
+    /// <param name="entry">The decoded delivery (its event is not null).</param>
+    /// <param name="abort">Cancelled only when a handler must give up (the host's shutdown timeout ran out).</param>
+    public async Task<bool> InvokeAsync(string stream, Decoded entry, CancellationToken abort)
+    {
+        var (delivery, envelope, @event) = (entry.Delivery, entry.Envelope!, entry.Event!);
+        using var activity = telemetry.StartProcessing(stream, delivery, envelope);
+        var started = timeProvider.GetTimestamp();
+        var attempts = options.Value.HandlerAttempts;
+        var attempt = 0;
+        try
+        {
+            var handled = await _attempts.ExecuteAsync(async cancellation =>
+            {
+                attempt++;
+                try
+                {
+                    return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellation.IsCancellationRequested)
+                {
+                    MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
+                    if (attempt < attempts)
+                    {
+                        metrics.Retried(stream, identity.Group);
+                    }
+
+                    throw;
+                }
+            }, abort).ConfigureAwait(false);
+
+            telemetry.Completed(stream, delivery, envelope, handled, timeProvider.GetElapsedTime(started));
+            activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
+            return true;
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Shutting down past the host's timeout (in a handler or in the pause between attempts): the entry stays
+            // pending for this consumer's next start or for another consumer, and this is no failure of the entry.
+            MessagingLog.HandlerAborted(logger, stream, delivery.EntryId);
+            activity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
+            return false;
+        }
+#pragma warning disable CA1031 // A handler may throw anything; the bus must survive it and decide about the entry.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            telemetry.Failed(stream, envelope, timeProvider.GetElapsedTime(started));
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            activity?.AddException(failure);
+            return await DecideAfterFailureAsync(stream, delivery, failure, activity).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Dead-letter on the last allowed delivery; otherwise leave it pending for XAUTOCLAIM to deliver again.</summary>
+    private async Task<bool> DecideAfterFailureAsync(string stream, Delivery delivery, Exception failure, Activity? activity)
+    {
+        var maxDeliveries = options.Value.MaxDeliveries;
+        if (delivery.DeliveryCount >= maxDeliveries)
+        {
+            activity?.SetTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
+            return await deadLetters.TryWriteAsync(stream, delivery, $"{failure.GetType().FullName}: {failure.Message}").ConfigureAwait(false);
+        }
+
+        // Redelivered after ReclaimAfter (to this consumer or another), which counts as the next delivery. Entries
+        // behind it keep flowing meanwhile.
+        activity?.SetTag(MessagingTelemetry.OutcomeTag, "left_pending");
+        MessagingLog.LeftPending(logger, stream, delivery.EntryId, delivery.DeliveryCount, maxDeliveries);
+        return false;
+    }
+
+    /// <summary>One attempt in a scope of its own; false when the inbox says the event was applied already.</summary>
+    private async Task<bool> DispatchAloneAsync(string stream, Decoded entry, CancellationToken abort)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var context = scope.ServiceProvider.GetRequiredService<DeliveryContext>();
+            context.Begin(stream, identity.Group, identity.Consumer, entry.Delivery.EntryId, entry.Delivery.DeliveryCount, entry.Envelope!.EventId);
+            var handled = await HandlerDispatch.DispatchAsync(scope.ServiceProvider, context, entry.Event!, abort).ConfigureAwait(false);
+            // The handlers' SaveChanges committed: what waited for it runs now (a failed attempt's scope forgets it).
+            HandlerDispatch.RunAfterCommit(context.TakeAfterCommit(), stream, entry.Delivery.EntryId, logger);
+            return handled;
+        }
+    }
+}

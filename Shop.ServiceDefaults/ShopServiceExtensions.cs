@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Contracts;
+using Shop.Messaging.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
+using Shop.Messaging.EntityFrameworkCore.Sqlite;
+
+namespace Shop.ServiceDefaults;
+
+/// <summary>The shape every Shop service shares: Redis, its own SQLite database, the bus with Shop's events, its JSON.</summary>
+public static class ShopServiceExtensions
+{
+    /// <summary>
+    /// Adds Aspire's Redis client (<c>redis</c>), <typeparamref name="TDbContext"/> pooled on the SQLite database
+    /// <paramref name="database"/> with its readiness check, the bus for <paramref name="serviceName"/> with every Shop
+    /// event, consuming <paramref name="consumes"/>, its outbox and inbox in that database (SQLite-tuned), and the
+    /// service's source-generated HTTP JSON. Each service still calls its own <c>AddMediator()</c> and
+    /// <c>AddOpenApi()</c>: both are generated at build time from the service's own code.
+    /// </summary>
+    public static EntityFrameworkMessagingBuilder<TDbContext> AddShopService<TDbContext>(
+        this IHostApplicationBuilder builder, string serviceName, string database, JsonSerializerContext httpJson, params string[] consumes)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(consumes);
+        builder.AddRedisClient("redis");
+        builder.Services.AddDbContextPool<TDbContext>(options => options.UseSqlite(builder.SqliteConnectionString(database)));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>(database);
+
+        var messaging = builder.AddMessaging(serviceName).AddShopEvents();
+        foreach (var stream in consumes)
+        {
+            messaging.Consume(stream);
+        }
+
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, httpJson));
+        return messaging.UseEntityFrameworkStore<TDbContext>(builder.Configuration).UseSqliteTuning();
+    }
+}
