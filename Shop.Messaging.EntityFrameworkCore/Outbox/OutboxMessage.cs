@@ -3,8 +3,10 @@ using Shop.Messaging.Publishing;
 namespace Shop.Messaging.EntityFrameworkCore.Outbox;
 
 /// <summary>
-/// An event waiting to be published, written in the same transaction as the change that raised it. Its
-/// autoincrement <see cref="Id"/> is its commit order (SQLite has one writer at a time).
+/// An event waiting to be published, written in the same transaction as the change that raised it. The relay sends
+/// rows in <see cref="Id"/> order: on SQLite (one writer at a time) that is commit order; on a database with concurrent
+/// writers it is the order rows were added, so two transactions that commit at once may be relayed in either order
+/// (none is skipped: every unpublished row is taken, whatever its id).
 /// </summary>
 public sealed class OutboxMessage
 {

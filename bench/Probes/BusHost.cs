@@ -1,11 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Shop.Bench.Harness;
 using Shop.Messaging.DependencyInjection;
-using Shop.Messaging.Telemetry;
 
 namespace Shop.Bench.Probes;
 
@@ -33,9 +30,8 @@ internal static class BusHost
         builder.AddRedisClient("redis", settings => settings.DisableTracing = !telemetry);
         if (telemetry)
         {
-            builder.Services.AddOpenTelemetry()
-                .WithTracing(tracing => tracing.AddSource(MessagingTelemetry.ActivitySourceName))
-                .WithMetrics(metrics => metrics.AddMeter(MessagingTelemetry.MeterName));
+            // AddMessaging adds the bus's activity source and meter to whatever OpenTelemetry the host sets up.
+            builder.Services.AddOpenTelemetry().WithTracing().WithMetrics();
         }
 
         var messaging = builder.AddMessaging(group).AddEvent(stream, BenchJsonContext.Default.LatencyProbed);

@@ -18,7 +18,7 @@ public sealed class InboxTests(RedisFixture redis)
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
         var faults = new HandlerFaults();
-        using var host = await StoreHost.StartAsync(redis.ConnectionString, stream, database.File, faults);
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, faults).StartedAsync();
         var eventId = Guid.NewGuid();
 
         await AddEntryAsync(stream, eventId, by: 4);
@@ -55,7 +55,7 @@ public sealed class InboxTests(RedisFixture redis)
             await db.SaveChangesAsync(_cancellation);
         }
 
-        using var host = await StoreHost.StartAsync(redis.ConnectionString, stream, database.File, faults, settings: settings);
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, faults, settings: settings).StartedAsync();
 
         await Wait.UntilAsync(async () => (await redis.Database.StreamPendingAsync(stream, Group)).PendingMessageCount == 0,
             Timeout, "the taken-over entry to be acknowledged");
@@ -70,7 +70,7 @@ public sealed class InboxTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("counters");
         var faults = new HandlerFaults { FailAfterWriting = 1 };
         var settings = new Dictionary<string, string?> { ["Messaging:RetryBackoff"] = "00:00:00.010" };
-        using var host = await StoreHost.StartAsync(redis.ConnectionString, stream, database.File, faults, settings: settings);
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, faults, settings: settings).StartedAsync();
         var eventId = Guid.NewGuid();
 
         var entryId = await AddEntryAsync(stream, eventId, by: 9);

@@ -15,7 +15,7 @@ public sealed class DeliveryTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe);
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
         var published = new ThingHappened("first", 1) { OccurredAt = new DateTimeOffset(2026, 11, 27, 8, 30, 15, 123, TimeSpan.Zero) };
         var entryId = await host.Services.GetRequiredService<IEventPublisher>().PublishAsync(published, _cancellation);
@@ -47,7 +47,7 @@ public sealed class DeliveryTests(RedisFixture redis)
             await events.PublishAsync(new ThingHappened("backlog", i), _cancellation);
         }
 
-        using var host = await TestBus.StartAsync(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:BatchSize"] = "10" });
+        using var host = await TestBus.Build(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:BatchSize"] = "10" }).StartedAsync();
 
         await Wait.UntilAsync(() => probe.Completed.Count == 95, Timeout, "the whole backlog");
         Assert.Equal(Enumerable.Range(0, 95), probe.Completed.Select(call => call.Event.Number));
@@ -65,7 +65,7 @@ public sealed class DeliveryTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe);
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
         await new StreamProbe(redis.Database, stream).AddRawAsync(occurredAt: occurredAt);
 
@@ -78,8 +78,8 @@ public sealed class DeliveryTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         var (billing, shipping) = (new HandlerProbe(), new HandlerProbe());
-        using var billingHost = await TestBus.StartAsync(redis, stream, billing, service: "billing");
-        using var shippingHost = await TestBus.StartAsync(redis, stream, shipping, service: "shipping");
+        using var billingHost = await TestBus.Build(redis, stream, billing, service: "billing").StartedAsync();
+        using var shippingHost = await TestBus.Build(redis, stream, shipping, service: "shipping").StartedAsync();
 
         var publisher = billingHost.Services.GetRequiredService<IEventPublisher>();
         for (var i = 0; i < 20; i++)
@@ -99,8 +99,8 @@ public sealed class DeliveryTests(RedisFixture redis)
         var probe = new HandlerProbe();
         // A handler slower than a publish lets the second consumer win some reads.
         probe.Behaviour = (_, _, cancellation) => Task.Delay(5, cancellation);
-        using var first = await TestBus.StartAsync(redis, stream, probe, consumer: "instance-1");
-        using var second = await TestBus.StartAsync(redis, stream, probe, consumer: "instance-2");
+        using var first = await TestBus.Build(redis, stream, probe, consumer: "instance-1").StartedAsync();
+        using var second = await TestBus.Build(redis, stream, probe, consumer: "instance-2").StartedAsync();
         // Both must be waiting before the first publish, or the first to read takes a whole batch.
         var streams = new StreamProbe(redis.Database, stream);
         await Wait.UntilAsync(async () => await streams.IsReaderBlockedAsync("instance-1") && await streams.IsReaderBlockedAsync("instance-2"),
@@ -125,7 +125,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         // times, which is what the inbox keys on to apply the effect once.
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe);
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
         var streams = new StreamProbe(redis.Database, stream);
         var eventId = Guid.NewGuid().ToString();
 
@@ -142,7 +142,7 @@ public sealed class DeliveryTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe);
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
         var streams = new StreamProbe(redis.Database, stream);
 
         await streams.AddRawAsync(type: "NobodyCares", data: """{"note":"registered, no handler"}""");

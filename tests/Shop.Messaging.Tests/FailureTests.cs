@@ -29,7 +29,7 @@ public sealed class FailureTests(RedisFixture redis)
                 ? throw new InvalidOperationException($"cannot handle {@event.Number}")
                 : Task.CompletedTask,
         };
-        using var host = await TestBus.StartAsync(redis, stream, probe, consumer: "only-instance", settings: settings);
+        using var host = await TestBus.Build(redis, stream, probe, consumer: "only-instance", settings: settings).StartedAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher>();
 
         var poisonId = await publisher.PublishAsync(new ThingHappened("poison", 42), _cancellation);
@@ -72,7 +72,7 @@ public sealed class FailureTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("orders");
         var streams = new StreamProbe(redis.Database, stream);
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe);
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
         var badId = await streams.AddRawAsync(data: data);
         await streams.AddRawAsync(data: """{"name":"fine","number":2}""");
@@ -97,7 +97,7 @@ public sealed class FailureTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         var streams = new StreamProbe(redis.Database, stream);
-        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe());
+        using var host = await TestBus.Build(redis, stream, new HandlerProbe()).StartedAsync();
 
         await streams.AddRawAsync(without: missing);
 
@@ -112,7 +112,7 @@ public sealed class FailureTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("orders");
         var streams = new StreamProbe(redis.Database, stream);
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:MaxEntryBytes"] = "2048" });
+        using var host = await TestBus.Build(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:MaxEntryBytes"] = "2048" }).StartedAsync();
 
         var bigId = await streams.AddRawAsync(data: $$"""{"name":"{{new string('x', 3000)}}","number":1}""");
         await streams.AddRawAsync(data: """{"name":"small","number":2}""");
@@ -130,7 +130,7 @@ public sealed class FailureTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         var streams = new StreamProbe(redis.Database, stream);
-        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe());
+        using var host = await TestBus.Build(redis, stream, new HandlerProbe()).StartedAsync();
 
         await streams.AddRawAsync(eventId: "not-a-guid");
 
@@ -155,7 +155,7 @@ public sealed class FailureTests(RedisFixture redis)
 
         var probe = new HandlerProbe();
         var settings = new Dictionary<string, string?> { ["Messaging:MaxDeliveries"] = "2", ["Messaging:ReclaimAfter"] = "00:00:00.100" };
-        using var host = await TestBus.StartAsync(redis, stream, probe, settings: settings);
+        using var host = await TestBus.Build(redis, stream, probe, settings: settings).StartedAsync();
 
         await Wait.UntilAsync(async () => (await streams.DeadLettersAsync()).Length == 1, Timeout, "the dead letter");
         Assert.Contains("more than MaxDeliveries", Assert.Single(await streams.DeadLettersAsync())[EntryFields.Error].ToString(), StringComparison.Ordinal);

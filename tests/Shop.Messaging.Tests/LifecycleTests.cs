@@ -51,7 +51,7 @@ public sealed class LifecycleTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("notifications");
         var probe = new HandlerProbe();
         var settings = new Dictionary<string, string?> { ["Messaging:NewGroupStartsAt"] = "End" };
-        using var host = await TestBus.StartAsync(redis, stream, probe, settings: settings);
+        using var host = await TestBus.Build(redis, stream, probe, settings: settings).StartedAsync();
 
         await new StreamProbe(redis.Database, stream).AddRawAsync(data: """{"name":"right after start","number":1}""");
 
@@ -64,7 +64,7 @@ public sealed class LifecycleTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("notifications");
         var streams = new StreamProbe(redis.Database, stream);
         var settings = new Dictionary<string, string?> { ["Messaging:BlockTimeout"] = "00:01:00" };
-        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe(), consumer: "blocked-instance", settings: settings);
+        using var host = await TestBus.Build(redis, stream, new HandlerProbe(), consumer: "blocked-instance", settings: settings).StartedAsync();
         await Wait.UntilAsync(() => streams.IsReaderBlockedAsync("blocked-instance"), Timeout, "the reader to block");
 
         host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
@@ -91,7 +91,7 @@ public sealed class LifecycleTests(RedisFixture redis)
             // Far away, so the crashed consumer keeps its pending entry throughout the test.
             ["Messaging:ReclaimAfter"] = "01:00:00",
         };
-        using var host = await TestBus.StartAsync(redis, stream, new HandlerProbe(), consumer: "cleaner", settings: settings);
+        using var host = await TestBus.Build(redis, stream, new HandlerProbe(), consumer: "cleaner", settings: settings).StartedAsync();
 
         await Wait.UntilAsync(async () => (await streams.ConsumersAsync(Group)).All(consumer => consumer.Name != "idle-with-nothing"),
             Timeout, "the idle consumer to be removed");

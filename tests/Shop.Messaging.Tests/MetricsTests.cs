@@ -17,7 +17,7 @@ public sealed class MetricsTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
         var settings = new Dictionary<string, string?> { ["Messaging:StatsInterval"] = "00:00:00.050" };
-        using var host = await TestBus.StartAsync(redis, stream, probe, settings: settings);
+        using var host = await TestBus.Build(redis, stream, probe, settings: settings).StartedAsync();
         var meterFactory = host.Services.GetRequiredService<IMeterFactory>();
         using var published = new MetricCollector<long>(meterFactory, MessagingTelemetry.MeterName, "shop.messaging.published");
         using var consumed = new MetricCollector<long>(meterFactory, MessagingTelemetry.MeterName, "shop.messaging.consumed");

@@ -81,7 +81,7 @@ public sealed class PublishingTests(RedisFixture redis)
         };
         ActivitySource.AddActivityListener(listener);
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe);
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
         ActivityTraceId traceId;
         using (var request = source.StartActivity("POST /orders"))

@@ -33,7 +33,7 @@ public sealed class RecoveryTests(RedisFixture redis)
         Assert.Equal("instance-1", pending.ConsumerName);
 
         var restarted = new HandlerProbe();
-        using var after = await TestBus.StartAsync(redis, stream, restarted, consumer: "instance-1", settings: settings);
+        using var after = await TestBus.Build(redis, stream, restarted, consumer: "instance-1", settings: settings).StartedAsync();
 
         await Wait.UntilAsync(() => restarted.Completed.Count == 1, Timeout, "the restarted consumer to handle its pending entry");
         var call = Assert.Single(restarted.Completed);
@@ -53,7 +53,7 @@ public sealed class RecoveryTests(RedisFixture redis)
 
         var probe = new HandlerProbe();
         var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = "00:00:00.300" };
-        using var host = await TestBus.StartAsync(redis, stream, probe, consumer: "live-instance", settings: settings);
+        using var host = await TestBus.Build(redis, stream, probe, consumer: "live-instance", settings: settings).StartedAsync();
 
         await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the live consumer to take the entry over");
         var call = Assert.Single(probe.Completed);
@@ -72,8 +72,8 @@ public sealed class RecoveryTests(RedisFixture redis)
         var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = reclaimAfter.ToString() };
         var release = new TaskCompletionSource();
         var probe = new HandlerProbe { Behaviour = (_, _, cancellation) => release.Task.WaitAsync(cancellation) };
-        using var slow = await TestBus.StartAsync(redis, stream, probe, consumer: "slow-instance", settings: settings);
-        using var idle = await TestBus.StartAsync(redis, stream, probe, consumer: "idle-instance", settings: settings);
+        using var slow = await TestBus.Build(redis, stream, probe, consumer: "slow-instance", settings: settings).StartedAsync();
+        using var idle = await TestBus.Build(redis, stream, probe, consumer: "idle-instance", settings: settings).StartedAsync();
 
         await slow.Services.GetRequiredService<IEventPublisher>().PublishAsync(new ThingHappened("slow", 1), _cancellation);
         await Wait.UntilAsync(() => probe.Started.Count == 1, Timeout, "the handler to start");

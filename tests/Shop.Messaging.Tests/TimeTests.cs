@@ -22,7 +22,7 @@ public sealed class TimeTests(RedisFixture redis)
             Behaviour = (_, _, _) => Interlocked.Increment(ref failures) == 1 ? throw new TimeoutException("transient") : Task.CompletedTask,
         };
         var settings = new Dictionary<string, string?> { ["Messaging:RetryBackoff"] = "00:01:00", ["Messaging:HandlerAttempts"] = "2" };
-        using var host = await TestBus.StartAsync(redis, stream, probe, settings: settings, timeProvider: time);
+        using var host = await TestBus.Build(redis, stream, probe, settings: settings, timeProvider: time).StartedAsync();
 
         await host.Services.GetRequiredService<IEventPublisher>().PublishAsync(new ThingHappened("flaky", 1), TestContext.Current.CancellationToken);
         await Wait.UntilAsync(() => probe.Started.Count == 1, Timeout, "the first attempt");
@@ -51,8 +51,8 @@ public sealed class TimeTests(RedisFixture redis)
         var reclaimAfter = TimeSpan.FromMilliseconds(100);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var probe = new HandlerProbe();
-        using var host = await TestBus.StartAsync(redis, stream, probe,
-            settings: new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = reclaimAfter.ToString() }, timeProvider: time);
+        using var host = await TestBus.Build(redis, stream, probe,
+            settings: new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = reclaimAfter.ToString() }, timeProvider: time).StartedAsync();
 
         // Redis measures idle time by its own clock: wait until the entry is idle long enough to be taken over…
         await Wait.UntilAsync(async () => (await streams.PendingAsync(Group)) is [{ IdleTimeInMilliseconds: > 100 }], Timeout, "the entry to be idle past ReclaimAfter");

@@ -12,20 +12,6 @@ namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 /// <summary>A host wired as a service is: Aspire's Redis client, the bus, the EF store on a real SQLite file, Mediator.</summary>
 public static class StoreHost
 {
-    public static async Task<IHost> StartAsync(
-        string redisConnectionString,
-        string stream,
-        string databaseFile,
-        HandlerFaults? faults = null,
-        bool consume = true,
-        IDictionary<string, string?>? settings = null,
-        TimeProvider? timeProvider = null)
-    {
-        var host = Build(redisConnectionString, stream, databaseFile, faults, consume, settings, timeProvider);
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        return host;
-    }
-
     public static IHost Build(
         string redisConnectionString,
         string stream,

@@ -56,18 +56,4 @@ public static class TestBus
         configure?.Invoke(builder);
         return builder.Build();
     }
-
-    public static async Task<IHost> StartAsync(
-        RedisFixture redis,
-        string stream,
-        HandlerProbe probe,
-        string service = "test-service",
-        string? consumer = null,
-        IDictionary<string, string?>? settings = null,
-        TimeProvider? timeProvider = null)
-    {
-        var host = Build(redis, stream, probe, service, consumer, settings, timeProvider: timeProvider);
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        return host;
-    }
 }
