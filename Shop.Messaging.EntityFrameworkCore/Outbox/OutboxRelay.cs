@@ -48,20 +48,20 @@ internal sealed class OutboxRelay<TDbContext>(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            // Drain: a full batch means there may be more right behind it.
-            var drained = await untilItWorks.RunAsync("relay the outbox", async cancellation =>
-            {
-                while (await RelayBatchAsync(settings, cancellation).ConfigureAwait(false) == settings.BatchSize)
+            // Drain: a full batch means there may be more right behind it. False: stopped before it was drained.
+            if (!await untilItWorks.RunAsync("relay the outbox", async cancellation =>
                 {
-                }
-            }, stoppingToken).ConfigureAwait(false);
+                    while (await RelayBatchAsync(settings, cancellation).ConfigureAwait(false) == settings.BatchSize)
+                    {
+                    }
+                }, stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
 
             try
             {
-                if (drained)
-                {
-                    await signal.WaitAsync(settings.SweepInterval, timeProvider, stoppingToken).ConfigureAwait(false);
-                }
+                await signal.WaitAsync(settings.SweepInterval, timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

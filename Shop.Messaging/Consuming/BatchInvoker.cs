@@ -77,12 +77,11 @@ internal sealed class BatchInvoker(
         await transaction.BeginAsync(identity.Group, [.. batch.Select(entry => entry.Envelope!.EventId)], abort).ConfigureAwait(false);
         for (var i = 0; i < batch.Count; i++)
         {
-            var (delivery, envelope, @event, _) = batch[i];
+            var (delivery, envelope, _, _) = batch[i];
             using var activity = telemetry.StartProcessing(stream, delivery, envelope!);
             activity?.SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
             var started = timeProvider.GetTimestamp();
-            context.Begin(stream, identity.Group, identity.Consumer, delivery.EntryId, delivery.DeliveryCount, envelope!.EventId);
-            var handled = await HandlerDispatch.DispatchAsync(services, context, @event!, abort).ConfigureAwait(false);
+            var handled = await HandlerDispatch.DispatchAsync(services, context, stream, identity, batch[i], abort).ConfigureAwait(false);
             await transaction.EntryHandledAsync(abort).ConfigureAwait(false);
             completions[i] = new Completion(handled, timeProvider.GetElapsedTime(started), context.TakeAfterCommit());
             activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");

@@ -1,7 +1,7 @@
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Shop.Messaging.Events;
+using Shop.Messaging.Configuration;
 using Shop.Messaging.Inbox;
 using Shop.Messaging.Telemetry;
 
@@ -10,9 +10,15 @@ namespace Shop.Messaging.Consuming;
 /// <summary>The core of the invoke step, alone or in a batch: the inbox check, every Mediator handler, the inbox record.</summary>
 internal static class HandlerDispatch
 {
-    /// <summary>Runs the handlers of <paramref name="event"/> in <paramref name="services"/>' scope; false when the inbox says it was applied already.</summary>
-    public static async Task<bool> DispatchAsync(IServiceProvider services, DeliveryContext context, IntegrationEvent @event, CancellationToken abort)
+    /// <summary>
+    /// Fills in <paramref name="context"/> for <paramref name="entry"/>, then runs its handlers in <paramref name="services"/>'
+    /// scope; false when the inbox says the event was applied already.
+    /// </summary>
+    public static async Task<bool> DispatchAsync(
+        IServiceProvider services, DeliveryContext context, string stream, ConsumerIdentity identity, Decoded entry, CancellationToken abort)
     {
+        var (delivery, envelope, @event) = (entry.Delivery, entry.Envelope!, entry.Event!);
+        context.Begin(stream, identity.Group, identity.Consumer, delivery.EntryId, delivery.DeliveryCount, envelope.EventId);
         var inbox = services.GetService<IInbox>();
         if (inbox is not null && !await inbox.TryBeginAsync(context, @event.GetType(), abort).ConfigureAwait(false))
         {

@@ -32,7 +32,7 @@ internal sealed class HandlerInvoker(
     /// <param name="abort">Cancelled only when a handler must give up (the host's shutdown timeout ran out).</param>
     public async Task<bool> InvokeAsync(string stream, Decoded entry, CancellationToken abort)
     {
-        var (delivery, envelope, @event) = (entry.Delivery, entry.Envelope!, entry.Event!);
+        var (delivery, envelope) = (entry.Delivery, entry.Envelope!);
         using var activity = telemetry.StartProcessing(stream, delivery, envelope);
         var started = timeProvider.GetTimestamp();
         var attempts = options.Value.HandlerAttempts;
@@ -46,7 +46,7 @@ internal sealed class HandlerInvoker(
                 {
                     return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellation.IsCancellationRequested)
+                catch (Exception exception) when (!Retries.IsCancellation(exception, cancellation))
                 {
                     MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
                     if (attempt < attempts)
@@ -105,8 +105,7 @@ internal sealed class HandlerInvoker(
         await using (scope.ConfigureAwait(false))
         {
             var context = scope.ServiceProvider.GetRequiredService<DeliveryContext>();
-            context.Begin(stream, identity.Group, identity.Consumer, entry.Delivery.EntryId, entry.Delivery.DeliveryCount, entry.Envelope!.EventId);
-            var handled = await HandlerDispatch.DispatchAsync(scope.ServiceProvider, context, entry.Event!, abort).ConfigureAwait(false);
+            var handled = await HandlerDispatch.DispatchAsync(scope.ServiceProvider, context, stream, identity, entry, abort).ConfigureAwait(false);
             // The handlers' SaveChanges committed: what waited for it runs now (a failed attempt's scope forgets it).
             HandlerDispatch.RunAfterCommit(context.TakeAfterCommit(), stream, entry.Delivery.EntryId, logger);
             return handled;

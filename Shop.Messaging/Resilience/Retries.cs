@@ -33,7 +33,7 @@ internal static class Retries
                 Delay = firstPause,
                 MaxDelay = maxPause,
                 ShouldHandle = arguments => ValueTask.FromResult(
-                    arguments.Outcome.Exception is { } exception && !IsCancellation(exception, arguments.Context) && isTransient(exception)),
+                    arguments.Outcome.Exception is { } exception && !IsCancellation(exception, arguments.Context.CancellationToken) && isTransient(exception)),
                 OnRetry = arguments => beforePause(
                     arguments.Context.Properties.GetValue(What, ""), arguments.Outcome.Exception!, arguments.RetryDelay, arguments.Context.CancellationToken),
             })
@@ -54,7 +54,7 @@ internal static class Retries
                     UseJitter = false,
                     Delay = firstPause,
                     ShouldHandle = arguments => ValueTask.FromResult(
-                        arguments.Outcome.Exception is { } exception && !IsCancellation(exception, arguments.Context)),
+                        arguments.Outcome.Exception is { } exception && !IsCancellation(exception, arguments.Context.CancellationToken)),
                 })
                 .Build();
 
@@ -82,6 +82,7 @@ internal static class Retries
         }
     }
 
-    private static bool IsCancellation(Exception exception, ResilienceContext context) =>
-        exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
+    /// <summary>True when <paramref name="exception"/> is the run being cancelled: never retried, never a failure of the work.</summary>
+    public static bool IsCancellation(Exception exception, CancellationToken cancellation) =>
+        exception is OperationCanceledException && cancellation.IsCancellationRequested;
 }
