@@ -5,7 +5,11 @@ using Shop.Messaging.DependencyInjection;
 
 namespace Shop.Contracts;
 
-/// <summary>Tells the bus every Shop event: its stream and its JSON contract.</summary>
+/// <summary>
+/// Tells the bus every Shop event: its stream, its JSON contract, and its partition key — the order id, so that all
+/// events of one order stay in one partition and in order when a stream is partitioned (the SKU for stock events that
+/// belong to no order, the notification id for a notification that has no order).
+/// </summary>
 public static class ShopEventsRegistration
 {
     public static MessagingBuilder AddShopEvents(this MessagingBuilder messaging)
@@ -13,15 +17,17 @@ public static class ShopEventsRegistration
         ArgumentNullException.ThrowIfNull(messaging);
         var json = ContractsJsonContext.Default;
         return messaging
-            .AddEvent(Streams.Orders, json.OrderPlaced)
-            .AddEvent(Streams.Orders, json.OrderConfirmed)
-            .AddEvent(Streams.Orders, json.OrderRejected)
-            .AddEvent(Streams.Orders, json.OrderCancelled)
-            .AddEvent(Streams.Inventory, json.StockReserved)
-            .AddEvent(Streams.Inventory, json.StockReservationFailed)
-            .AddEvent(Streams.Inventory, json.StockReleased)
-            .AddEvent(Streams.Inventory, json.StockReplenished)
-            .AddEvent(Streams.Inventory, json.StockLow)
-            .AddEvent(Streams.Notifications, json.CustomerNotified);
+            .AddEvent(Streams.Orders, json.OrderPlaced, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Orders, json.OrderConfirmed, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Orders, json.OrderRejected, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Orders, json.OrderCancelled, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Inventory, json.StockReserved, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Inventory, json.StockReservationFailed, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Inventory, json.StockReleased, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Inventory, json.StockReplenished, partitionKey: e => e.Sku)
+            .AddEvent(Streams.Inventory, json.StockLow, partitionKey: e => e.Sku)
+            .AddEvent(Streams.Notifications, json.CustomerNotified, partitionKey: e => OrderKey(e.OrderId ?? e.NotificationId));
     }
+
+    private static string OrderKey(Guid id) => id.ToString("N");
 }

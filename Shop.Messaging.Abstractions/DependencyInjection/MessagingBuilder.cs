@@ -16,14 +16,19 @@ public sealed class MessagingBuilder
 
     /// <summary>
     /// Registers <typeparamref name="TEvent"/> as published to <paramref name="stream"/>, serialized with the
-    /// source-generated <paramref name="typeInfo"/>. Its <c>type</c> field is the class name unless given.
+    /// source-generated <paramref name="typeInfo"/>. Its <c>type</c> field is the class name unless given. When the
+    /// stream has several partitions, <paramref name="partitionKey"/> picks the event's partition: events with one key
+    /// (e.g. one order's) stay in one partition and so in the order they were published; without it, the event id.
     /// </summary>
-    public MessagingBuilder AddEvent<TEvent>(string stream, JsonTypeInfo<TEvent> typeInfo, string? typeName = null)
+    public MessagingBuilder AddEvent<TEvent>(
+        string stream, JsonTypeInfo<TEvent> typeInfo, string? typeName = null, Func<TEvent, string>? partitionKey = null)
         where TEvent : IntegrationEvent
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        Services.AddSingleton(new EventRegistration(typeof(TEvent), typeName ?? typeof(TEvent).Name, stream, typeInfo));
+        Services.AddSingleton(new EventRegistration(
+            typeof(TEvent), typeName ?? typeof(TEvent).Name, stream, typeInfo,
+            partitionKey is null ? null : @event => partitionKey((TEvent)@event)));
         return this;
     }
 

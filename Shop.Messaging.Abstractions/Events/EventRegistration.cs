@@ -7,4 +7,9 @@ namespace Shop.Messaging.Events;
 /// <param name="TypeName">The entry's <c>type</c> field.</param>
 /// <param name="Stream">The stream of the domain that publishes it.</param>
 /// <param name="JsonTypeInfo">Source-generated serialization metadata for <paramref name="EventType"/>.</param>
-internal sealed record EventRegistration(Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo);
+/// <param name="PartitionKey">
+/// What picks the event's partition when its stream has several (events with one key stay in one partition, in order);
+/// null: the event's id, which spreads events evenly and promises no order between them.
+/// </param>
+internal sealed record EventRegistration(
+    Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo, Func<IntegrationEvent, string>? PartitionKey = null);

@@ -14,6 +14,7 @@ public sealed class OutboxMessage
 
     public required string EventId { get; init; }
 
+    /// <summary>The key to add the entry to: the stream, or the partition picked when the event was raised.</summary>
     public required string Stream { get; init; }
 
     public required string Type { get; init; }

@@ -6,7 +6,7 @@ namespace Shop.Messaging.Configuration;
 /// The bus's settings, bound from the <c>Messaging</c> configuration section and validated at start-up.
 /// Each default sits on its property.
 /// </summary>
-public sealed class MessagingOptions
+public sealed class MessagingOptions : IValidatableObject
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Messaging";
@@ -114,4 +114,53 @@ public sealed class MessagingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Partitions per stream. 1: the stream is one key, its name (<c>orders</c>). N &gt; 1: the stream is the N keys
+    /// <c>orders:{0}</c> … <c>orders:{N-1}</c>, which Redis Cluster spreads over its shards; an event goes to the
+    /// partition its partition key hashes to, and every consumer reads all partitions. Every service must agree on a
+    /// stream's partitions (set them in one place, e.g. the AppHost). Overridable per stream in <see cref="Streams"/>.
+    /// </summary>
+    [Range(1, 1024)]
+    public int Partitions { get; set; } = 1;
+
+    /// <summary>Per-stream settings by stream name (<c>Messaging:Streams:orders:Partitions</c>).</summary>
+    public Dictionary<string, StreamSettings> Streams { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Replicas that must hold an entry before a publish counts as done (<c>WAIT</c>): the outbox marks a row published
+    /// only then, and a direct publish returns only then. When the replicas do not confirm within
+    /// <see cref="ReplicaTimeout"/>, the entry is published again (the inbox absorbs the repeat). 0: confirmed by the
+    /// primary alone, which an asynchronous replica promoted after a crash may not have.
+    /// </summary>
+    [Range(0, 16)]
+    public int MinReplicas { get; set; }
+
+    /// <summary>How long a publish waits for <see cref="MinReplicas"/> replicas (the <c>WAIT</c> timeout).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan ReplicaTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Also wait until the entry is in the primary's append-only file and in <see cref="MinReplicas"/> replicas'
+    /// (<c>WAITAOF 1 n</c>), where the server has it (Redis 7.2+, with <c>appendonly yes</c>); on an older server the
+    /// bus logs a warning once and waits with <c>WAIT</c> alone.
+    /// </summary>
+    public bool WaitForAof { get; set; }
+
+    /// <summary>The partitions of <paramref name="stream"/>: its own setting, else <see cref="Partitions"/>.</summary>
+    public int PartitionsOf(string stream) =>
+        Streams.TryGetValue(stream, out var settings) && settings.Partitions is { } partitions ? partitions : Partitions;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (stream, settings) in Streams)
+        {
+            if (settings.Partitions is < 1 or > 1024)
+            {
+                yield return new ValidationResult(
+                    $"Streams:{stream}:Partitions must be between 1 and 1024.", [nameof(Streams)]);
+            }
+        }
+    }
 }

@@ -47,7 +47,7 @@ internal sealed class EntryDecoder(
                 $"Delivered {delivery.DeliveryCount} times, more than MaxDeliveries ({settings.MaxDeliveries}).").ConfigureAwait(false);
         }
 
-        if (!catalog.TryGet(stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
+        if (!catalog.TryGet(StreamNames.Parse(stream).Stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
         {
             MessagingLog.NoHandler(logger, stream, delivery.EntryId, envelope.TypeName);
             metrics.Skipped(stream, identity.Group);

@@ -3,12 +3,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
+using Shop.Messaging.Partitioning;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// Runs one <see cref="StreamConsumer"/> per subscribed stream. Shutdown is two-stage: the first stop signal
+/// Runs one <see cref="StreamConsumer"/> per key of every subscribed stream: the stream itself, or each of its
+/// partitions (<see cref="MessagingOptions.Partitions"/>), so that K instances of a service split every partition's
+/// entries between them in one consumer group per key, and each key keeps its own order. Shutdown is two-stage: the first stop signal
 /// (<see cref="IHostApplicationLifetime.ApplicationStopping"/>, or this service's own stop) ends reading and starts
 /// no further handler, while handlers already running may finish until the host's shutdown timeout runs out; only
 /// then are they cancelled. Whatever finished is acknowledged; the rest stays pending for the next owner.
@@ -17,6 +20,7 @@ internal sealed class MessagingHostedService(
     IServiceProvider services,
     IEnumerable<StreamSubscription> subscriptions,
     IOptions<MessagingOptions> options,
+    StreamPartitioner partitioner,
     ConsumerIdentity identity,
     IHostApplicationLifetime lifetime,
     IConnectionMultiplexer redis,
@@ -24,7 +28,7 @@ internal sealed class MessagingHostedService(
 {
     private readonly CancellationTokenSource _abortHandlers = new();
 
-    private string[] Streams => [.. subscriptions.Select(subscription => subscription.Stream).Distinct()];
+    private string[] Keys => [.. subscriptions.Select(subscription => subscription.Stream).Distinct().SelectMany(partitioner.KeysOf)];
 
     /// <summary>
     /// Creates the consumer groups before the host reports started, when Redis is connected: whatever is published
@@ -37,8 +41,8 @@ internal sealed class MessagingHostedService(
         {
             try
             {
-                await Task.WhenAll(Streams.Select(stream => ConsumerGroup.EnsureAsync(
-                    redis.GetDatabase(), stream, identity.Group, options.Value.NewGroupStartsAt))).ConfigureAwait(false);
+                await Task.WhenAll(Keys.Select(key => ConsumerGroup.EnsureAsync(
+                    redis.GetDatabase(), key, identity.Group, options.Value.NewGroupStartsAt))).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
@@ -53,13 +57,13 @@ internal sealed class MessagingHostedService(
     {
         // ApplicationStopping fires before any hosted service is stopped: the earliest moment to stop taking work.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        await Task.WhenAll(Streams.Select(stream => ConsumeAsync(stream, stopping.Token))).ConfigureAwait(false);
+        await Task.WhenAll(Keys.Select(key => ConsumeAsync(key, stopping.Token))).ConfigureAwait(false);
     }
 
-    private async Task ConsumeAsync(string stream, CancellationToken stopping)
+    private async Task ConsumeAsync(string key, CancellationToken stopping)
     {
-        using var pipeline = DeliveryPipeline.Create(services, stream, options.Value, logger);
-        var consumer = ActivatorUtilities.CreateInstance<StreamConsumer>(services, stream, pipeline, options.Value, logger);
+        using var pipeline = DeliveryPipeline.Create(services, key, options.Value, logger);
+        var consumer = ActivatorUtilities.CreateInstance<StreamConsumer>(services, key, pipeline, options.Value, logger);
         await consumer.RunAsync(stopping, _abortHandlers.Token).ConfigureAwait(false);
     }
 

@@ -7,6 +7,7 @@ using OpenTelemetry.Trace;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
+using Shop.Messaging.Partitioning;
 using Shop.Messaging.Publishing;
 using Shop.Messaging.Retention;
 using Shop.Messaging.Telemetry;
@@ -41,6 +42,7 @@ public static class MessagingHostBuilderExtensions
         services.TryAddSingleton(provider => ConsumerIdentity.From(
             provider.GetRequiredService<IOptions<MessagingOptions>>().Value, Environment.GetEnvironmentVariable));
         services.TryAddSingleton<EventCatalog>();
+        services.TryAddSingleton<StreamPartitioner>();
         services.TryAddSingleton<EventSerializer>();
         services.TryAddSingleton<GroupStatistics>();
         services.TryAddSingleton<MessagingMetrics>();

@@ -3,11 +3,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Events;
+using Shop.Messaging.Partitioning;
 
 namespace Shop.Messaging.Publishing;
 
-/// <summary>Turns an event into the entry it becomes: stream, fields and the trace context it was raised in.</summary>
-internal sealed class EventSerializer(EventCatalog catalog, IOptions<MessagingOptions> options, TimeProvider timeProvider)
+/// <summary>Turns an event into the entry it becomes: key (its stream, or its partition), fields and the trace context it was raised in.</summary>
+internal sealed class EventSerializer(
+    EventCatalog catalog, StreamPartitioner partitioner, IOptions<MessagingOptions> options, TimeProvider timeProvider)
 {
     /// <summary>Serializes <paramref name="event"/>; <see cref="Activity.Current"/> becomes its parent trace.</summary>
     public OutgoingEntry Serialize(IntegrationEvent @event)
@@ -17,7 +19,7 @@ internal sealed class EventSerializer(EventCatalog catalog, IOptions<MessagingOp
         var occurredAt = @event.OccurredAt == default ? timeProvider.GetUtcNow() : @event.OccurredAt;
         var activity = Activity.Current;
         return new OutgoingEntry(
-            registration.Stream,
+            partitioner.KeyFor(registration.Stream, registration.PartitionKey?.Invoke(@event) ?? @event.Id.ToString()),
             @event.Id.ToString(),
             registration.TypeName,
             JsonSerializer.Serialize(@event, registration.JsonTypeInfo),

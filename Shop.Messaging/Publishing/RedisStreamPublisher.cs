@@ -23,12 +23,17 @@ internal sealed class RedisStreamPublisher(
         // The producer span is a child of the activity that raised the event (for the outbox that activity may be
         // long gone, so its context comes from the entry), and the consumer continues from the producer span.
         ActivityContext.TryParse(entry.TraceParent, entry.TraceState, out var raisedIn);
+        var destination = Destination.Of(entry.Stream);
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(
-            $"publish {entry.Stream}", ActivityKind.Producer, raisedIn);
+            $"publish {destination.Stream}", ActivityKind.Producer, raisedIn);
+        if (activity is not null)
+        {
+            destination.AddTo(activity);
+        }
+
         activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
             .SetTag(MessagingTelemetry.OperationTypeTag, "send")
             .SetTag(MessagingTelemetry.OperationNameTag, "publish")
-            .SetTag(MessagingTelemetry.DestinationTag, entry.Stream)
             .SetTag(MessagingTelemetry.MessageIdTag, entry.EventId)
             .SetTag(MessagingTelemetry.EventTypeTag, entry.TypeName);
 

@@ -12,11 +12,16 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
     /// <summary>The consumer span of one entry, in the trace it was published in; and the entry's delivery latency.</summary>
     public Activity? StartProcessing(string stream, Delivery delivery, EntryEnvelope envelope)
     {
-        var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {stream}", ActivityKind.Consumer, PublishedIn(envelope));
+        var destination = Destination.Of(stream);
+        var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {destination.Stream}", ActivityKind.Consumer, PublishedIn(envelope));
+        if (activity is not null)
+        {
+            destination.AddTo(activity);
+        }
+
         activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
             .SetTag(MessagingTelemetry.OperationTypeTag, "process")
             .SetTag(MessagingTelemetry.OperationNameTag, "process")
-            .SetTag(MessagingTelemetry.DestinationTag, stream)
             .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
             .SetTag(MessagingTelemetry.EntryIdTag, delivery.EntryId)
             .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
@@ -37,11 +42,16 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
     /// </summary>
     public Activity? StartBatch(string stream, IReadOnlyList<Decoded> batch)
     {
+        var destination = Destination.Of(stream);
         var activity = MessagingTelemetry.ActivitySource.StartActivity(
-            ActivityKind.Consumer, tags: null, links: batch.Select(entry => new ActivityLink(PublishedIn(entry.Envelope!))), name: $"process {stream} batch");
+            ActivityKind.Consumer, tags: null, links: batch.Select(entry => new ActivityLink(PublishedIn(entry.Envelope!))), name: $"process {destination.Stream} batch");
+        if (activity is not null)
+        {
+            destination.AddTo(activity);
+        }
+
         activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
             .SetTag(MessagingTelemetry.OperationTypeTag, "process")
-            .SetTag(MessagingTelemetry.DestinationTag, stream)
             .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
             .SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
         return activity;

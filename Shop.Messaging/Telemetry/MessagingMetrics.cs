@@ -38,8 +38,10 @@ internal sealed class MessagingMetrics
         _deliveryLatency = meter.CreateHistogram<double>("shop.messaging.delivery.latency", "s", "From the entry's publish (its id's timestamp) to the start of its handler.");
         _batchSize = meter.CreateHistogram<long>("shop.messaging.batch.size", "{entry}", "Entries handled together in one committed store transaction.");
         _batchesRolledBack = meter.CreateCounter<long>("shop.messaging.batch.rolled_back", "{batch}", "Batches rolled back because a handler failed; their entries were then handled one by one.");
-        meter.CreateObservableGauge("shop.messaging.pending", statistics.Pending, "{entry}", "Entries delivered to the group and not yet acknowledged (XINFO GROUPS pending).");
-        meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag).");
+        meter.CreateObservableGauge("shop.messaging.pending", statistics.Pending, "{entry}", "Entries delivered to the group and not yet acknowledged (XINFO GROUPS pending), per stream partition.");
+        meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag), per stream partition.");
+        meter.CreateObservableGauge("shop.messaging.stream.pending", statistics.PendingPerStream, "{entry}", "Pending entries of the group summed over the stream's partitions.");
+        meter.CreateObservableGauge("shop.messaging.stream.lag", statistics.LagPerStream, "{entry}", "Undelivered entries summed over the stream's partitions (those that report a lag).");
     }
 
     // The per-entry ones check Enabled first: with nobody listening (no exporter) their tags are not even built.
@@ -47,7 +49,10 @@ internal sealed class MessagingMetrics
     {
         if (_published.Enabled)
         {
-            _published.Add(1, new TagList { { MessagingTelemetry.DestinationTag, stream }, { MessagingTelemetry.EventTypeTag, type } });
+            var tags = new TagList();
+            Destination.Of(stream).AddTo(ref tags);
+            tags.Add(MessagingTelemetry.EventTypeTag, type);
+            _published.Add(1, tags);
         }
     }
 
@@ -72,8 +77,12 @@ internal sealed class MessagingMetrics
 
     public void Duplicate(string stream, string group) => _duplicates.Add(1, Tags(stream, group));
 
-    public void Trimmed(string stream, long count) =>
-        _trimmed.Add(count, new TagList { { MessagingTelemetry.DestinationTag, stream } });
+    public void Trimmed(string stream, long count)
+    {
+        var tags = new TagList();
+        Destination.Of(stream).AddTo(ref tags);
+        _trimmed.Add(count, tags);
+    }
 
     public void UnreadDropped(string stream, string group, long count) => _unreadDropped.Add(count, Tags(stream, group));
 
@@ -105,7 +114,9 @@ internal sealed class MessagingMetrics
 
     private static TagList Tags(string stream, string group, string? type = null)
     {
-        var tags = new TagList { { MessagingTelemetry.DestinationTag, stream }, { MessagingTelemetry.ConsumerGroupTag, group } };
+        var tags = new TagList();
+        Destination.Of(stream).AddTo(ref tags);
+        tags.Add(MessagingTelemetry.ConsumerGroupTag, group);
         if (type is not null)
         {
             tags.Add(MessagingTelemetry.EventTypeTag, type);

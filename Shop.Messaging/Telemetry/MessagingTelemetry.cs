@@ -19,6 +19,7 @@ public static class MessagingTelemetry
     internal const string OperationTypeTag = "messaging.operation.type";
     internal const string OperationNameTag = "messaging.operation.name";
     internal const string DestinationTag = "messaging.destination.name";
+    internal const string PartitionTag = "messaging.destination.partition.id";
     internal const string ConsumerGroupTag = "messaging.consumer.group.name";
     internal const string MessageIdTag = "messaging.message.id";
     internal const string EntryIdTag = "messaging.redis.entry.id";

@@ -50,7 +50,7 @@ public sealed class AclTests(RedisFixture redis)
 
             var publisher = host.Services.GetRequiredService<IEventPublisher>();
             await publisher.PublishAsync(new ThingHappened("allowed", 1), TestContext.Current.CancellationToken);
-            await new StreamProbe(redis.Database, stream).AddRawAsync(data: "{broken");
+            await new StreamProbe(redis, stream).AddRawAsync(data: "{broken");
             await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the event handled");
             await Wait.UntilAsync(async () => await redis.Database.StreamLengthAsync($"{stream}:dead-letter") == 1, Timeout, "the dead letter");
             await host.Services.GetRequiredService<StreamTrimmer>().TrimAsync(stream);

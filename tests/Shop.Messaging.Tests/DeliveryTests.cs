@@ -26,7 +26,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         Assert.Equal(published.Id, call.EventId);
         Assert.Equal(entryId, call.EntryId);
         Assert.Equal(1, call.DeliveryCount);
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await Wait.UntilAsync(async () => (await streams.PendingAsync("test-service")).Length == 0, Timeout, "the acknowledgement");
         await host.StopAsync(_cancellation);
         Assert.Single(probe.Started);
@@ -52,7 +52,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         await Wait.UntilAsync(() => probe.Completed.Count == 95, Timeout, "the whole backlog");
         Assert.Equal(Enumerable.Range(0, 95), probe.Completed.Select(call => call.Event.Number));
         Assert.Equal(95, probe.Started.Count);
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await Wait.UntilAsync(async () => (await streams.PendingAsync("test-service")).Length == 0, Timeout, "every entry acknowledged");
     }
 
@@ -67,7 +67,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
-        await new StreamProbe(redis.Database, stream).AddRawAsync(occurredAt: occurredAt);
+        await new StreamProbe(redis, stream).AddRawAsync(occurredAt: occurredAt);
 
         await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the handler to run");
         Assert.Equal(new DateTimeOffset(2026, 11, 27, 8, 30, 15, 123, TimeSpan.Zero), Assert.Single(probe.Completed).Event.OccurredAt);
@@ -102,7 +102,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         using var first = await TestBus.Build(redis, stream, probe, consumer: "instance-1").StartedAsync();
         using var second = await TestBus.Build(redis, stream, probe, consumer: "instance-2").StartedAsync();
         // Both must be waiting before the first publish, or the first to read takes a whole batch.
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await Wait.UntilAsync(async () => await streams.IsReaderBlockedAsync("instance-1") && await streams.IsReaderBlockedAsync("instance-2"),
             Timeout, "both consumers to wait for entries");
 
@@ -126,7 +126,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var eventId = Guid.NewGuid().ToString();
 
         await streams.AddRawAsync(eventId: eventId);
@@ -143,7 +143,7 @@ public sealed class DeliveryTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("orders");
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
 
         await streams.AddRawAsync(type: "NobodyCares", data: """{"note":"registered, no handler"}""");
         await streams.AddRawAsync(type: "SomethingNobodyKnows", data: "{}");

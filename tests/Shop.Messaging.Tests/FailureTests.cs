@@ -15,7 +15,7 @@ public sealed class FailureTests(RedisFixture redis)
     public async Task Failing_handler_is_retried_then_dead_lettered_after_MaxDeliveries_while_later_entries_flow()
     {
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var settings = new Dictionary<string, string?>
         {
             ["Messaging:MaxDeliveries"] = "3",
@@ -70,7 +70,7 @@ public sealed class FailureTests(RedisFixture redis)
         // 40 nested arrays inside the object: deeper than Messaging:MaxJsonDepth (32).
         data = data.Replace("DEEP", new string('[', 40) + "1" + new string(']', 40), StringComparison.Ordinal);
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
@@ -96,7 +96,7 @@ public sealed class FailureTests(RedisFixture redis)
     public async Task Entry_missing_a_contract_field_is_dead_lettered_naming_the_field(string missing)
     {
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         using var host = await TestBus.Build(redis, stream, new HandlerProbe()).StartedAsync();
 
         await streams.AddRawAsync(without: missing);
@@ -110,7 +110,7 @@ public sealed class FailureTests(RedisFixture redis)
     public async Task Entry_larger_than_MaxEntryBytes_is_dead_lettered_unread_while_the_next_one_is_handled()
     {
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe, settings: new Dictionary<string, string?> { ["Messaging:MaxEntryBytes"] = "2048" }).StartedAsync();
 
@@ -129,7 +129,7 @@ public sealed class FailureTests(RedisFixture redis)
     public async Task Entry_with_an_event_id_that_is_not_a_guid_is_dead_lettered()
     {
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         using var host = await TestBus.Build(redis, stream, new HandlerProbe()).StartedAsync();
 
         await streams.AddRawAsync(eventId: "not-a-guid");
@@ -143,14 +143,14 @@ public sealed class FailureTests(RedisFixture redis)
     {
         // E.g. a handler that kills its process: it never fails cleanly, so only the delivery count can stop it.
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await streams.CreateGroupAsync(Group);
         var entryId = await streams.AddRawAsync();
         await streams.ReadAsDeadConsumerAsync(Group, "crashed-0");
         for (var delivery = 1; delivery <= 2; delivery++)
         {
             // XCLAIM without JUSTID counts a delivery, as a crashed consumer's XAUTOCLAIM would.
-            await redis.Database.StreamClaimAsync(stream, Group, $"crashed-{delivery}", 0, [entryId]);
+            await redis.Database.StreamClaimAsync(streams.Key, Group, $"crashed-{delivery}", 0, [entryId]);
         }
 
         var probe = new HandlerProbe();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop.Messaging.Publishing;
 using Shop.Messaging.Tests.Support;
+using StackExchange.Redis;
 
 namespace Shop.Messaging.Tests;
 
@@ -15,7 +16,7 @@ public sealed class LifecycleTests(RedisFixture redis)
     public async Task Graceful_shutdown_lets_the_running_handler_finish_acknowledges_it_and_leaves_the_rest_pending()
     {
         var stream = RedisFixture.UniqueName("notifications");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var release = new TaskCompletionSource();
         var probe = new HandlerProbe
         {
@@ -53,7 +54,7 @@ public sealed class LifecycleTests(RedisFixture redis)
         var settings = new Dictionary<string, string?> { ["Messaging:NewGroupStartsAt"] = "End" };
         using var host = await TestBus.Build(redis, stream, probe, settings: settings).StartedAsync();
 
-        await new StreamProbe(redis.Database, stream).AddRawAsync(data: """{"name":"right after start","number":1}""");
+        await new StreamProbe(redis, stream).AddRawAsync(data: """{"name":"right after start","number":1}""");
 
         await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the entry published right after start");
     }
@@ -62,7 +63,7 @@ public sealed class LifecycleTests(RedisFixture redis)
     public async Task Stopping_ends_a_blocked_read_at_once_instead_of_waiting_out_BlockTimeout()
     {
         var stream = RedisFixture.UniqueName("notifications");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var settings = new Dictionary<string, string?> { ["Messaging:BlockTimeout"] = "00:01:00" };
         using var host = await TestBus.Build(redis, stream, new HandlerProbe(), consumer: "blocked-instance", settings: settings).StartedAsync();
         await Wait.UntilAsync(() => streams.IsReaderBlockedAsync("blocked-instance"), Timeout, "the reader to block");
@@ -78,11 +79,11 @@ public sealed class LifecycleTests(RedisFixture redis)
     public async Task Idle_consumer_cleanup_removes_idle_consumers_but_never_one_with_pending_entries()
     {
         var stream = RedisFixture.UniqueName("notifications");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await streams.CreateGroupAsync(Group);
         await streams.AddRawAsync();
         Assert.Single(await streams.ReadAsDeadConsumerAsync(Group, "crashed-with-pending"));
-        await redis.Database.ExecuteAsync("XGROUP", "CREATECONSUMER", stream, Group, "idle-with-nothing");
+        await redis.Database.ExecuteAsync("XGROUP", "CREATECONSUMER", (RedisKey)streams.Key, Group, "idle-with-nothing");
 
         var settings = new Dictionary<string, string?>
         {

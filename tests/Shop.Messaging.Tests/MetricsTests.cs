@@ -33,7 +33,7 @@ public sealed class MetricsTests(RedisFixture redis)
             await publisher.PublishAsync(new ThingHappened("counted", i), TestContext.Current.CancellationToken);
         }
 
-        await new StreamProbe(redis.Database, stream).AddRawAsync(type: "NobodyCares", data: """{"note":"x"}""");
+        await new StreamProbe(redis, stream).AddRawAsync(type: "NobodyCares", data: """{"note":"x"}""");
         await Wait.UntilAsync(() => consumed.GetMeasurementSnapshot().Count == 3 && skipped.GetMeasurementSnapshot().Count == 1,
             Timeout, "three consumed and one skipped");
 

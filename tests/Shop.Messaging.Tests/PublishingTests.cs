@@ -23,7 +23,7 @@ public sealed class PublishingTests(RedisFixture redis)
 
         var entryId = await host.Services.GetRequiredService<IEventPublisher>().PublishAsync(published, _cancellation);
 
-        var entry = Assert.Single(await new StreamProbe(redis.Database, stream).EntriesAsync());
+        var entry = Assert.Single(await new StreamProbe(redis, stream).EntriesAsync());
         Assert.Equal(entryId, entry.Id.ToString());
         Assert.Equal(published.Id.ToString(), entry[EntryFields.Id]);
         Assert.Equal(nameof(ThingHappened), entry[EntryFields.Type]);
@@ -43,6 +43,7 @@ public sealed class PublishingTests(RedisFixture redis)
         using var host = TestBus.Build(redis, stream, new HandlerProbe(), consume: false);
         var serializer = new EventSerializer(
             host.Services.GetRequiredService<EventCatalog>(),
+            host.Services.GetRequiredService<Partitioning.StreamPartitioner>(),
             host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.MessagingOptions>>(),
             new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
 
@@ -63,7 +64,7 @@ public sealed class PublishingTests(RedisFixture redis)
 
         // MAXLEN ~ trims whole radix-tree nodes (100 entries each by default), so the length lands between the cap
         // and the cap plus one node.
-        var length = await redis.Database.StreamLengthAsync(stream);
+        var length = await redis.Database.StreamLengthAsync(new StreamProbe(redis, stream).KeyFor("cap"));
         Assert.InRange(length, 100, 200);
     }
 
@@ -92,7 +93,7 @@ public sealed class PublishingTests(RedisFixture redis)
 
         await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the handler");
         Assert.Equal(traceId.ToString(), Assert.Single(probe.Completed).TraceId);
-        var entry = Assert.Single(await new StreamProbe(redis.Database, stream).EntriesAsync());
+        var entry = Assert.Single(await new StreamProbe(redis, stream).EntriesAsync());
         Assert.Contains(traceId.ToString(), entry[EntryFields.TraceParent].ToString(), StringComparison.Ordinal);
 
         Activity[] traced;

@@ -16,7 +16,7 @@ public sealed class RecoveryTests(RedisFixture redis)
     public async Task Consumer_killed_mid_handler_handles_its_entry_after_restart_from_its_own_pending_list()
     {
         var stream = RedisFixture.UniqueName("inventory");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         // ReclaimAfter is far away: only the restarted consumer's own recovery can bring the entry back.
         var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = "01:00:00" };
         var crashed = new HandlerProbe { Behaviour = (_, _, cancellation) => Task.Delay(Timeout * 10, cancellation) };
@@ -46,7 +46,7 @@ public sealed class RecoveryTests(RedisFixture redis)
     public async Task Entry_left_pending_by_a_dead_consumer_is_taken_over_after_ReclaimAfter()
     {
         var stream = RedisFixture.UniqueName("inventory");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await streams.CreateGroupAsync(Group);
         await streams.AddRawAsync(data: """{"name":"orphan","number":1}""");
         Assert.Single(await streams.ReadAsDeadConsumerAsync(Group, "dead-instance"));
@@ -67,7 +67,7 @@ public sealed class RecoveryTests(RedisFixture redis)
     public async Task Slow_handler_running_past_ReclaimAfter_is_not_taken_over_and_run_twice()
     {
         var stream = RedisFixture.UniqueName("inventory");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         var reclaimAfter = TimeSpan.FromMilliseconds(600);
         var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = reclaimAfter.ToString() };
         var release = new TaskCompletionSource();

@@ -44,7 +44,7 @@ public sealed class TimeTests(RedisFixture redis)
     public async Task Reclaim_sweep_runs_every_half_ReclaimAfter_on_the_TimeProvider()
     {
         var stream = RedisFixture.UniqueName("orders");
-        var streams = new StreamProbe(redis.Database, stream);
+        var streams = new StreamProbe(redis, stream);
         await streams.CreateGroupAsync(Group);
         await streams.AddRawAsync();
         await streams.ReadAsDeadConsumerAsync(Group, "dead-instance");

@@ -13,13 +13,15 @@ public sealed class LocalRedisServer : IDisposable
 {
     private readonly string _directory;
     private readonly bool _appendOnly;
+    private readonly IReadOnlyList<string> _extraArguments;
     private Process _process;
 
-    private LocalRedisServer(Process process, string directory, int port, bool appendOnly)
+    private LocalRedisServer(Process process, string directory, int port, bool appendOnly, IReadOnlyList<string> extraArguments)
     {
         _process = process;
         _directory = directory;
         _appendOnly = appendOnly;
+        _extraArguments = extraArguments;
         Port = port;
     }
 
@@ -33,12 +35,15 @@ public sealed class LocalRedisServer : IDisposable
 
     /// <param name="appendOnly">AOF on (the tests' default: durable like production); off for benchmarks that measure the bus, not the disk.</param>
     /// <param name="port">The port to listen on; a free one when not given.</param>
+    /// <param name="extraArguments">More <c>redis-server</c> arguments, e.g. a cluster node's or a replica's.</param>
     /// <param name="cancellationToken">Cancels waiting for the server to answer.</param>
-    public static async Task<LocalRedisServer> StartAsync(bool appendOnly = true, int? port = null, CancellationToken cancellationToken = default)
+    public static async Task<LocalRedisServer> StartAsync(
+        bool appendOnly = true, int? port = null, IReadOnlyList<string>? extraArguments = null, CancellationToken cancellationToken = default)
     {
         var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
         port ??= FreeLoopbackPort();
-        var server = new LocalRedisServer(Launch(directory, port.Value, appendOnly), directory, port.Value, appendOnly);
+        extraArguments ??= [];
+        var server = new LocalRedisServer(Launch(directory, port.Value, appendOnly, extraArguments), directory, port.Value, appendOnly, extraArguments);
         try
         {
             await server.WaitUntilAnsweringAsync(cancellationToken);
@@ -66,7 +71,7 @@ public sealed class LocalRedisServer : IDisposable
     {
         Kill();
         _process.Dispose();
-        _process = Launch(_directory, Port, _appendOnly);
+        _process = Launch(_directory, Port, _appendOnly, _extraArguments);
         await WaitUntilAnsweringAsync(cancellationToken);
     }
 
@@ -87,7 +92,12 @@ public sealed class LocalRedisServer : IDisposable
         }
     }
 
-    private static Process Launch(string directory, int port, bool appendOnly)
+    /// <summary>The server's data folder (its AOF, a cluster node's <c>nodes.conf</c>).</summary>
+    public string DataDirectory => _directory;
+
+    public bool HasExited => _process.HasExited;
+
+    private static Process Launch(string directory, int port, bool appendOnly, IReadOnlyList<string> extraArguments)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
         var start = new ProcessStartInfo(executable)
@@ -108,7 +118,7 @@ public sealed class LocalRedisServer : IDisposable
                      // Service tests isolate themselves by database (the stream names are fixed by the contract).
                      "--databases", "1024",
                      "--logfile", Path.Combine(directory, "redis.log"),
-                 })
+                 }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -10,13 +10,20 @@ namespace Shop.Testing;
 /// answers; a <c>redis-server</c> started here on a free loopback port. With none of them the tests fail with a
 /// message saying what to install: they never skip silently and never fake Redis. Tests isolate themselves by
 /// unique stream and group names, so they share the server and run in parallel.
+/// <para>
+/// A test assembly marked <see cref="RedisClusterTestsAttribute"/> gets a Redis Cluster instead (from
+/// <c>SHOP_TEST_REDIS_CLUSTER</c>, else three primaries with a replica each started here from <c>redis-server</c>),
+/// and <see cref="Partitions"/> tells the bus under test how many partitions each stream has there.
+/// </para>
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
     public const string ConnectionStringVariable = "SHOP_TEST_REDIS";
+    public const string ClusterConnectionStringVariable = "SHOP_TEST_REDIS_CLUSTER";
 
     private RedisContainer? _container;
     private LocalRedisServer? _localServer;
+    private LocalRedisCluster? _cluster;
     private ConnectionMultiplexer? _connection;
 
     /// <summary>The StackExchange.Redis connection string of the server.</summary>
@@ -30,10 +37,39 @@ public sealed class RedisFixture : IAsyncLifetime
 
     public IDatabase Database => Connection.GetDatabase();
 
+    /// <summary>True when the tests run against a Redis Cluster.</summary>
+    public bool IsCluster { get; private set; }
+
+    /// <summary>Partitions per stream for the bus under test: 1 on a single server, the assembly's choice on a cluster.</summary>
+    public int Partitions { get; private set; } = 1;
+
+    /// <summary>The cluster this fixture started, for tests that fail one of its nodes; null when it was given or there is none.</summary>
+    public LocalRedisCluster? Cluster => _cluster;
+
     public async ValueTask InitializeAsync()
     {
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetCustomAttributes(typeof(RedisClusterTestsAttribute), false) is [RedisClusterTestsAttribute cluster])
+        {
+            (IsCluster, Partitions) = (true, cluster.Partitions);
+            configured = Environment.GetEnvironmentVariable(ClusterConnectionStringVariable);
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                (ConnectionString, Origin) = (configured, ClusterConnectionStringVariable);
+            }
+            else if (LocalRedisServer.IsInstalled())
+            {
+                _cluster = await LocalRedisCluster.StartAsync();
+                (ConnectionString, Origin) = (_cluster.ConnectionString, "a local Redis Cluster (3 primaries, 3 replicas)");
+            }
+            else
+            {
+                throw new InvalidOperationException(
+                    "The cluster tests start a Redis Cluster from redis-server and found none: install redis-server " +
+                    $"(Debian/Ubuntu: 'sudo apt-get install -y redis-server'), or set {ClusterConnectionStringVariable} to a cluster's endpoints.");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(configured))
         {
             (ConnectionString, Origin) = (configured, ConnectionStringVariable);
         }
@@ -71,6 +107,11 @@ public sealed class RedisFixture : IAsyncLifetime
         if (_container is not null)
         {
             await _container.DisposeAsync();
+        }
+
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
         }
 
         _localServer?.Dispose();

@@ -26,6 +26,8 @@ public static class TestBus
         {
             ["ConnectionStrings:redis"] = connectionString ?? redis.ConnectionString,
             ["Messaging:ConsumerName"] = consumer ?? RedisFixture.UniqueName("consumer"),
+            // 1 on one server; on the cluster suite every stream is partitioned.
+            ["Messaging:Partitions"] = redis.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (settings is not null)
         {
@@ -44,7 +46,8 @@ public static class TestBus
         }
 
         var messaging = builder.AddMessaging(service)
-            .AddEvent(stream, TestEventsJsonContext.Default.ThingHappened)
+            // By name: things of one name stay in one partition, in order, as one order's events do in Shop.
+            .AddEvent(stream, TestEventsJsonContext.Default.ThingHappened, partitionKey: thing => thing.Name)
             .AddEvent(stream, TestEventsJsonContext.Default.NobodyCares);
         if (consume)
         {
