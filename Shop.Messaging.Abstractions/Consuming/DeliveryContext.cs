@@ -9,7 +9,7 @@ public sealed class DeliveryContext
 {
     private List<Action>? _afterCommit;
 
-    /// <summary>The stream the entry was read from.</summary>
+    /// <summary>The key the entry was read from: the stream (<c>orders</c>), or one of its partitions (<c>orders:{2}</c>).</summary>
     public string Stream { get; internal set; } = "";
 
     /// <summary>The consumer group reading it: this service.</summary>

@@ -14,6 +14,9 @@ namespace Shop.Messaging.Connections;
 /// </summary>
 internal sealed class BlockingStreamReader : IAsyncDisposable
 {
+    private static readonly CommandMap ReaderCommands = CommandMap.Create(
+        ["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "SSUBSCRIBE", "SUNSUBSCRIBE"], available: false);
+
     private readonly ConnectionMultiplexer _connection;
     private readonly ConfigurationOptions _configuration;
     private readonly RedisKey _stream;
@@ -47,6 +50,8 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
         configuration.AbortOnConnectFail = false;
         // A blocked read is a slow command by design: the timeout must outlast the block.
         configuration.AsyncTimeout = (int)(options.BlockTimeout + TimeSpan.FromSeconds(10)).TotalMilliseconds;
+        // A reader never subscribes: without pub/sub the multiplexer opens no second socket per node.
+        configuration.CommandMap = ReaderCommands;
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         return new BlockingStreamReader(connection, configuration, stream, identity, options, logger);
     }
