@@ -20,7 +20,8 @@ namespace Shop.Messaging.EntityFrameworkCore.Outbox;
 /// a commit; sweeps every <see cref="OutboxOptions.SweepInterval"/> as a safety net; backs off while Redis is
 /// unreachable. Rows are leased in batches so that several instances on one database do not send a row twice; a
 /// crash between XADD and marking sends it again after the lease, with the same event id, which the inbox on the
-/// consuming side absorbs.
+/// consuming side absorbs; so does a batch published again because its replicas fell short of
+/// <c>Messaging:MinReplicas</c>.
 /// </summary>
 internal sealed class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopes,
@@ -139,6 +140,21 @@ internal sealed class OutboxRelay<TDbContext>(
                 catch (Exception exception) when (exception is RedisException or TimeoutException)
                 {
                     failure ??= exception;
+                }
+            }
+
+            if (failure is null)
+            {
+                try
+                {
+                    // With Messaging:MinReplicas, a row counts as published only once enough replicas have its entry.
+                    await publisher.ConfirmReplicatedAsync(rows.Select(row => row.Stream), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is RedisException or TimeoutException)
+                {
+                    // Too few replicas, or no answer: publish the whole batch again after the backoff.
+                    failure = exception;
+                    published.Clear();
                 }
             }
 

@@ -154,6 +154,12 @@ public sealed class MessagingOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (WaitForAof && MinReplicas == 0)
+        {
+            yield return new ValidationResult(
+                "WaitForAof waits for MinReplicas replicas' append-only files: set MinReplicas to 1 or more.", [nameof(WaitForAof), nameof(MinReplicas)]);
+        }
+
         foreach (var (stream, settings) in Streams)
         {
             if (settings.Partitions is < 1 or > 1024)

@@ -9,6 +9,7 @@ using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 using Shop.Messaging.Partitioning;
 using Shop.Messaging.Publishing;
+using Shop.Messaging.Replication;
 using Shop.Messaging.Retention;
 using Shop.Messaging.Telemetry;
 
@@ -46,6 +47,7 @@ public static class MessagingHostBuilderExtensions
         services.TryAddSingleton<EventSerializer>();
         services.TryAddSingleton<GroupStatistics>();
         services.TryAddSingleton<MessagingMetrics>();
+        services.TryAddSingleton<ReplicaConfirmation>();
         services.TryAddSingleton<IStreamPublisher, RedisStreamPublisher>();
         services.TryAddSingleton<IEventPublisher, EventPublisher>();
         services.TryAddSingleton<HandlerRegistry>();

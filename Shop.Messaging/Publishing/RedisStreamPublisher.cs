@@ -3,14 +3,18 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
 using Shop.Messaging.Events;
+using Shop.Messaging.Replication;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.Publishing;
 
-/// <summary>XADD on the shared multiplexer: one command, one key, so it is cluster-safe and pipelines with everything else.</summary>
+/// <summary>
+/// XADD: one command, one key, so it is cluster-safe. On the shared multiplexer, where it pipelines with everything
+/// else, unless publishes wait for replicas (<see cref="ReplicaConfirmation"/>).
+/// </summary>
 internal sealed class RedisStreamPublisher(
-    IConnectionMultiplexer redis,
+    ReplicaConfirmation replicas,
     IOptions<MessagingOptions> options,
     PublishedStreams published,
     MessagingMetrics metrics) : IStreamPublisher
@@ -57,6 +61,7 @@ internal sealed class RedisStreamPublisher(
             fields.Add(new(EntryFields.TraceState, traceState));
         }
 
+        var redis = await replicas.ConnectionAsync().ConfigureAwait(false);
         var entryId = await redis.GetDatabase().StreamAddAsync(
             entry.Stream,
             [.. fields],
@@ -69,4 +74,7 @@ internal sealed class RedisStreamPublisher(
         metrics.Published(entry.Stream, entry.TypeName);
         return entryId.ToString();
     }
+
+    public Task ConfirmReplicatedAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) =>
+        replicas.ConfirmAsync(keys, cancellationToken);
 }

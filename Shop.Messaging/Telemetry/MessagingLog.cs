@@ -76,4 +76,7 @@ internal static partial class MessagingLog
 
     [LoggerMessage(1041, LogLevel.Error, "{Count} entries of {Stream} were dropped before group {Group} read them: the stream reached Messaging:StreamMaxLength ({MaxLength}) while the group fell behind")]
     public static partial void UnreadDropped(ILogger logger, string stream, string group, long count, long maxLength);
+
+    [LoggerMessage(1050, LogLevel.Warning, "Messaging:WaitForAof is on, but {Server} runs Redis {Version}, which has no WAITAOF (7.2+); publishes wait for replicas with WAIT alone")]
+    public static partial void WaitAofUnsupported(ILogger logger, string server, string version);
 }

@@ -20,6 +20,7 @@ internal sealed class MessagingMetrics
     private readonly Histogram<double> _deliveryLatency;
     private readonly Histogram<long> _batchSize;
     private readonly Counter<long> _batchesRolledBack;
+    private readonly Counter<long> _replicationShortfalls;
 
     public MessagingMetrics(IMeterFactory meterFactory, GroupStatistics statistics)
     {
@@ -38,6 +39,7 @@ internal sealed class MessagingMetrics
         _deliveryLatency = meter.CreateHistogram<double>("shop.messaging.delivery.latency", "s", "From the entry's publish (its id's timestamp) to the start of its handler.");
         _batchSize = meter.CreateHistogram<long>("shop.messaging.batch.size", "{entry}", "Entries handled together in one committed store transaction.");
         _batchesRolledBack = meter.CreateCounter<long>("shop.messaging.batch.rolled_back", "{batch}", "Batches rolled back because a handler failed; their entries were then handled one by one.");
+        _replicationShortfalls = meter.CreateCounter<long>("shop.messaging.replication.shortfalls", "{wait}", "Publishes that fewer than Messaging:MinReplicas replicas confirmed in time; they are published again.");
         meter.CreateObservableGauge("shop.messaging.pending", statistics.Pending, "{entry}", "Entries delivered to the group and not yet acknowledged (XINFO GROUPS pending), per stream partition.");
         meter.CreateObservableGauge("shop.messaging.lag", statistics.Lag, "{entry}", "Entries in the stream not yet delivered to the group (XINFO GROUPS lag), per stream partition.");
         meter.CreateObservableGauge("shop.messaging.stream.pending", statistics.PendingPerStream, "{entry}", "Pending entries of the group summed over the stream's partitions.");
@@ -111,6 +113,9 @@ internal sealed class MessagingMetrics
     }
 
     public void BatchRolledBack(string stream, string group) => _batchesRolledBack.Add(1, Tags(stream, group));
+
+    public void ReplicationShortfall(string server) =>
+        _replicationShortfalls.Add(1, new KeyValuePair<string, object?>(MessagingTelemetry.ServerAddressTag, server));
 
     private static TagList Tags(string stream, string group, string? type = null)
     {

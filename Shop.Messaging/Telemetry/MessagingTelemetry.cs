@@ -27,4 +27,5 @@ public static class MessagingTelemetry
     internal const string DeliveryCountTag = "messaging.redis.delivery_count";
     internal const string OutcomeTag = "messaging.outcome";
     internal const string BatchSizeTag = "messaging.batch.message_count";
+    internal const string ServerAddressTag = "server.address";
 }

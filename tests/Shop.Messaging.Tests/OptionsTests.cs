@@ -21,6 +21,11 @@ public sealed class OptionsTests(RedisFixture redis)
     [InlineData("Messaging:MaxJsonDepth", "0", nameof(MessagingOptions.MaxJsonDepth))]
     [InlineData("Messaging:ServiceName", "Order Service", nameof(MessagingOptions.ServiceName))]
     [InlineData("Messaging:ConsumerName", "has spaces", nameof(MessagingOptions.ConsumerName))]
+    [InlineData("Messaging:Partitions", "0", nameof(MessagingOptions.Partitions))]
+    [InlineData("Messaging:Streams:orders:Partitions", "2000", "Streams:orders:Partitions")]
+    [InlineData("Messaging:MinReplicas", "-1", nameof(MessagingOptions.MinReplicas))]
+    [InlineData("Messaging:ReplicaTimeout", "00:00:00", nameof(MessagingOptions.ReplicaTimeout))]
+    [InlineData("Messaging:WaitForAof", "true", nameof(MessagingOptions.MinReplicas))]
     public async Task Invalid_setting_stops_the_host_at_start_naming_the_setting(string key, string value, string property)
     {
         using var host = TestBus.Build(redis, RedisFixture.UniqueName("options"), new HandlerProbe(),
@@ -43,6 +48,8 @@ public sealed class OptionsTests(RedisFixture redis)
         Assert.Equal(5, options.MaxDeliveries);
         Assert.Equal(1_000_000, options.StreamMaxLength);
         Assert.Equal("order-service", options.ServiceName);
+        Assert.Equal(1, options.PartitionsOf("orders"));
+        Assert.Equal(0, options.MinReplicas);
     }
 
     [Theory]
