@@ -6,8 +6,9 @@ using StackExchange.Redis;
 namespace Shop.ChaosTests.Support;
 
 /// <summary>
-/// One test's whole world: its own <c>redis-server</c> (AOF on, as in production) and the three services as real
-/// processes against it, configured for fast failure handling (<see cref="ReclaimAfter"/>) so faults resolve in seconds.
+/// One test's whole world: its own <c>redis-server</c> (AOF on, as in production), or its own Redis Cluster, and the
+/// three services as real processes against it, configured for fast failure handling (<see cref="ReclaimAfter"/>) so
+/// faults resolve in seconds.
 /// </summary>
 public sealed class ChaosShop : IAsyncDisposable
 {
@@ -17,15 +18,31 @@ public sealed class ChaosShop : IAsyncDisposable
     private readonly List<Guid> _accepted = [];
     private readonly Lock _lock = new();
 
-    private ChaosShop(LocalRedisServer redis, ShopProcesses services, string directory, ConnectionMultiplexer connection)
+    private readonly LocalRedisServer? _redis;
+
+    private ChaosShop(
+        LocalRedisServer? redis, LocalRedisCluster? cluster, int partitions, ShopProcesses services, string directory, ConnectionMultiplexer connection)
     {
-        Redis = redis;
+        _redis = redis;
+        Cluster = cluster;
+        Partitions = partitions;
         Services = services;
         _directory = directory;
         Connection = connection;
     }
 
-    public LocalRedisServer Redis { get; }
+    /// <summary>The one redis-server (not on a cluster shop).</summary>
+    public LocalRedisServer Redis => _redis ?? throw new InvalidOperationException("This shop runs on a Redis Cluster: use Cluster.");
+
+    /// <summary>The Redis Cluster, on a shop started with <see cref="StartOnClusterAsync"/>.</summary>
+    public LocalRedisCluster? Cluster { get; }
+
+    /// <summary>The partitions of every stream (Messaging:Partitions): 1 on one server.</summary>
+    public int Partitions { get; }
+
+    /// <summary>The keys of <paramref name="stream"/> as the contract names them: the stream itself, or <c>stream:{0}</c> … with partitions.</summary>
+    public IReadOnlyList<string> KeysOf(string stream) =>
+        Partitions == 1 ? [stream] : [.. Enumerable.Range(0, Partitions).Select(partition => $"{stream}:{{{partition}}}")];
 
     public ShopProcesses Services { get; }
 
@@ -49,8 +66,22 @@ public sealed class ChaosShop : IAsyncDisposable
     public static async Task<ChaosShop> StartAsync(int inventoryInstances = 1)
     {
         var redis = await LocalRedisServer.StartAsync(appendOnly: true);
+        return await StartServicesAsync(redis, null, redis.ConnectionString, partitions: 1, inventoryInstances);
+    }
+
+    /// <summary>On a 3-primary Redis Cluster with one replica each, every stream in <paramref name="partitions"/> partitions.</summary>
+    public static async Task<ChaosShop> StartOnClusterAsync(int partitions = 3)
+    {
+        var cluster = await LocalRedisCluster.StartAsync();
+        // allowAdmin: Aspire's Redis health check asks a cluster for CLUSTER INFO, which StackExchange.Redis sends only then.
+        return await StartServicesAsync(null, cluster, $"{cluster.ConnectionString},allowAdmin=true", partitions, inventoryInstances: 1);
+    }
+
+    private static async Task<ChaosShop> StartServicesAsync(
+        LocalRedisServer? redis, LocalRedisCluster? cluster, string connectionString, int partitions, int inventoryInstances)
+    {
         var directory = Directory.CreateTempSubdirectory("shop-chaos-").FullName;
-        var services = ShopProcesses.Create(redis.ConnectionString, directory, inventoryInstances, new Dictionary<string, string>
+        var services = ShopProcesses.Create(connectionString, directory, inventoryInstances, new Dictionary<string, string>
         {
             ["Messaging__ReclaimAfter"] = ReclaimAfter.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Messaging__BlockTimeout"] = "00:00:01",
@@ -58,10 +89,11 @@ public sealed class ChaosShop : IAsyncDisposable
             ["Messaging__Outbox__SweepInterval"] = "00:00:01",
             ["Messaging__Outbox__LeaseDuration"] = "00:00:03",
             ["Messaging__Outbox__MaxRetryBackoff"] = "00:00:01",
+            ["Messaging__Partitions"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await services.StartAsync();
-        var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},abortConnect=false");
-        return new ChaosShop(redis, services, directory, connection);
+        var connection = await ConnectionMultiplexer.ConnectAsync($"{connectionString},abortConnect=false");
+        return new ChaosShop(redis, cluster, partitions, services, directory, connection);
     }
 
     public HttpClient Client(ServiceProcess service) => new() { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
@@ -140,7 +172,12 @@ public sealed class ChaosShop : IAsyncDisposable
     {
         await Services.DisposeAsync();
         await Connection.DisposeAsync();
-        Redis.Dispose();
+        _redis?.Dispose();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (Environment.GetEnvironmentVariable("SHOP_TEST_KEEP") == "1")
         {
