@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,9 +9,10 @@ namespace Shop.AppHost.Redis;
 internal static class RedisResourceExtensions
 {
     /// <summary>
-    /// <c>Redis:Mode</c> = <c>Auto</c> (default), <c>Container</c>, <c>Local</c> or <c>External</c>; see <see cref="RedisMode"/>.
+    /// <c>Redis:Mode</c> = <c>Auto</c> (default), <c>Container</c>, <c>Local</c>, <c>External</c> or <c>Cluster</c>; see
+    /// <see cref="RedisMode"/>. <c>Redis:Partitions</c> partitions every stream (default 1, and 6 on the local cluster).
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString> AddShopRedis(this IDistributedApplicationBuilder builder, string name)
+    public static ShopRedis AddShopRedis(this IDistributedApplicationBuilder builder, string name)
     {
         var mode = builder.Configuration.GetValue("Redis:Mode", RedisMode.Auto);
         if (mode == RedisMode.Auto)
@@ -26,7 +28,13 @@ internal static class RedisResourceExtensions
         // A password in every mode we run ourselves: generated once, kept in the AppHost's user secrets, never committed.
         var password = mode == RedisMode.External ? null
             : builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
-        return mode switch
+        var partitions = builder.Configuration.GetValue("Redis:Partitions", mode == RedisMode.Cluster ? 6 : 1);
+        if (partitions is < 1 or > 1024)
+        {
+            throw new DistributedApplicationException($"Redis:Partitions must be between 1 and 1024, not {partitions}.");
+        }
+
+        var resource = mode switch
         {
             // A data volume with a snapshot every second that any key changed (Aspire's persistence helper writes
             // RDB snapshots), and Redis Insight beside it to browse the streams.
@@ -36,8 +44,10 @@ internal static class RedisResourceExtensions
                 .WithRedisInsight(),
             RedisMode.Local => builder.AddLocalRedis(name, password!),
             RedisMode.External => builder.AddConnectionString(name),
+            RedisMode.Cluster => builder.AddLocalRedisCluster(name, password!),
             _ => throw new DistributedApplicationException($"Unknown Redis:Mode '{mode}'."),
         };
+        return new ShopRedis(resource, partitions);
     }
 
     private static IResourceBuilder<LocalRedisResource> AddLocalRedis(
@@ -70,6 +80,103 @@ internal static class RedisResourceExtensions
                 context.Args.Add(resource.Password);
             })
             .WithHealthCheck(healthCheck);
+    }
+
+    /// <summary>
+    /// Three cluster-enabled redis-server nodes on fixed ports (a cluster's nodes tell clients each other's addresses,
+    /// so the ports must not change between runs, nor go through a proxy) and the cluster resource over them, which
+    /// forms the cluster once every node runs and is healthy once every node says <c>cluster_state:ok</c>.
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString> AddLocalRedisCluster(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password)
+    {
+        var firstPort = builder.Configuration.GetValue("Redis:Cluster:FirstPort", 7379);
+        if (firstPort is < 1024 or > 55532)
+        {
+            throw new DistributedApplicationException($"Redis:Cluster:FirstPort must be between 1024 and 55532 (its bus port is 10000 higher), not {firstPort}.");
+        }
+
+        var ports = Enumerable.Range(firstPort, 3).ToArray();
+        var cluster = new LocalRedisClusterResource(name, ports, password.Resource);
+        var clusterDirectory = Path.Combine(builder.ShopDataDirectory(), $"{name}-cluster");
+        var nodes = ports.Select((port, index) => builder.AddLocalRedisClusterNode($"{name}-node-{index}", port, clusterDirectory, password, cluster)).ToArray();
+
+        string? healthConnectionString = null;
+        var healthCheck = $"{name}_cluster_state";
+        // Aspire's Redis check on a cluster: CLUSTER INFO on every node, healthy when each says cluster_state:ok.
+        builder.Services.AddHealthChecks().AddRedis(_ => healthConnectionString ?? throw new InvalidOperationException("The cluster is not formed yet."), name: healthCheck);
+
+        builder.Eventing.Subscribe<InitializeResourceEvent>(cluster, (initialize, cancellationToken) =>
+        {
+            var logger = initialize.Logger;
+            var notifications = initialize.Notifications;
+            // A background task, as Aspire asks of custom resources: the nodes start only after this handler returns.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await notifications.PublishUpdateAsync(cluster, state => state with { State = KnownResourceStates.Starting });
+                    foreach (var node in nodes)
+                    {
+                        await notifications.WaitForResourceAsync(node.Resource.Name, KnownResourceStates.Running, cancellationToken);
+                    }
+
+                    var secret = await password.Resource.GetValueAsync(cancellationToken) ?? "";
+                    await ClusterFormation.FormAsync(ports, secret, logger, cancellationToken);
+                    healthConnectionString = await ((IResourceWithConnectionString)cluster).GetConnectionStringAsync(cancellationToken);
+                    await notifications.PublishUpdateAsync(cluster, state => state with
+                    {
+                        State = KnownResourceStates.Running,
+                        StartTimeStamp = DateTime.UtcNow,
+                    });
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    ClusterLog.FormationFailed(logger, exception);
+                    await notifications.PublishUpdateAsync(cluster, state => state with { State = KnownResourceStates.FailedToStart });
+                }
+            }, cancellationToken);
+            return Task.CompletedTask;
+        });
+
+        return builder.AddResource(cluster)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "RedisCluster",
+                State = KnownResourceStates.NotStarted,
+                Properties = [],
+            })
+            .WithHealthCheck(healthCheck);
+    }
+
+    private static IResourceBuilder<ExecutableResource> AddLocalRedisClusterNode(
+        this IDistributedApplicationBuilder builder, string name, int port, string clusterDirectory,
+        IResourceBuilder<ParameterResource> password, LocalRedisClusterResource cluster)
+    {
+        var dataDirectory = Path.Combine(clusterDirectory, port.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(dataDirectory);
+        return builder.AddExecutable(name, "redis-server", dataDirectory)
+            .WithEndpoint(name: "tcp", scheme: "tcp", port: port, targetPort: port, isProxied: false)
+            .WithArgs(context =>
+            {
+                foreach (var argument in new object[]
+                         {
+                             "--port", port.ToString(CultureInfo.InvariantCulture),
+                             "--bind", "127.0.0.1",
+                             "--dir", dataDirectory,
+                             "--appendonly", "yes",
+                             "--cluster-enabled", "yes",
+                             // The node's view of the cluster (ids, slots, peers): what makes the next run find it again.
+                             "--cluster-config-file", "nodes.conf",
+                             "--cluster-node-timeout", "5000",
+                             "--requirepass", password.Resource,
+                             "--masterauth", password.Resource,
+                         })
+                {
+                    context.Args.Add(argument);
+                }
+            })
+            .WithParentRelationship(cluster);
     }
 
     private static bool DockerEngineAnswers()

@@ -9,7 +9,7 @@ namespace Shop.EndToEndTests;
 /// The whole app as <c>dotnet run --project AppHost</c> starts it (Redis in the mode that fits the machine, three
 /// services, two inventory replicas), started once for the tests of this class, driven over HTTP.
 /// </summary>
-public sealed class RunningApp : IAsyncLifetime
+public class RunningApp : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly string _data = Directory.CreateTempSubdirectory("shop-e2e-").FullName;
@@ -17,11 +17,14 @@ public sealed class RunningApp : IAsyncLifetime
 
     public HttpClient Orders { get; private set; } = null!;
 
+    /// <summary>The AppHost's settings beyond its data folder.</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
     public async ValueTask InitializeAsync()
     {
         var cancellation = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Shop:DataDirectory={_data}"], cancellation);
+            [$"Shop:DataDirectory={_data}", .. Settings], cancellation);
         _app = await builder.BuildAsync(cancellation);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(StartTimeout);
@@ -32,7 +35,12 @@ public sealed class RunningApp : IAsyncLifetime
         }
 
         Orders = _app.CreateHttpClient("orderservice");
+        RedisConnectionString = await _app.GetConnectionStringAsync("redis", timeout.Token)
+                                ?? throw new InvalidOperationException("The redis resource has no connection string.");
     }
+
+    /// <summary>What the services were given as <c>ConnectionStrings:redis</c>.</summary>
+    public string RedisConnectionString { get; private set; } = "";
 
     public async ValueTask DisposeAsync()
     {
@@ -50,7 +58,65 @@ public sealed class RunningApp : IAsyncLifetime
 
 }
 
-public sealed class AppHostTests(RunningApp app) : IClassFixture<RunningApp>
+/// <summary>
+/// <c>dotnet run --project AppHost -- Redis:Mode=Cluster</c>: three local cluster nodes on free ports, every stream in
+/// the AppHost's default partitions.
+/// </summary>
+public sealed class RunningClusterApp : RunningApp
+{
+    protected override IEnumerable<string> Settings => ["Redis:Mode=Cluster", $"Redis:Cluster:FirstPort={FreeClusterPorts()}"];
+
+    /// <summary>A first port whose two neighbours and their bus ports (+10000) are free too.</summary>
+    private static int FreeClusterPorts()
+    {
+        for (var first = 20000; first < 30000; first += 7)
+        {
+            if (Enumerable.Range(first, 3).SelectMany(port => new[] { port, port + 10000 }).All(IsFree))
+            {
+                return first;
+            }
+        }
+
+        throw new InvalidOperationException("No free ports for a local cluster between 20000 and 40002.");
+
+        static bool IsFree(int port)
+        {
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
+    }
+}
+
+public sealed class AppHostTests(RunningApp app) : AppHostScenarios(app), IClassFixture<RunningApp>;
+
+public sealed class ClusterAppHostTests(RunningClusterApp app) : AppHostScenarios(app), IClassFixture<RunningClusterApp>
+{
+    [Fact]
+    public async Task Streams_are_partitioned_over_the_cluster_nodes()
+    {
+        var orderId = await PlaceAsync("e2e-cluster", "SKU-002", 1);
+        await WaitForAsync(orderId, order => order.NotifiedAt is not null);
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
+        var database = redis.GetDatabase();
+        Assert.False(await database.KeyExistsAsync("orders"), "on the cluster the orders stream is its partitions, not one key");
+        var partitions = Enumerable.Range(0, 6).Select(partition => $"orders:{{{partition}}}").ToArray();
+        var lengths = await Task.WhenAll(partitions.Select(key => database.StreamLengthAsync(key)));
+        Assert.True(lengths.Sum() >= 2, $"OrderPlaced and OrderConfirmed in the partitions of orders ({string.Join(", ", lengths)})");
+        Assert.Equal(3, redis.GetServers().Count(server => server.IsConnected && !server.IsReplica));
+    }
+}
+
+/// <summary>What a user does with the running app, whichever Redis it runs on.</summary>
+public abstract class AppHostScenarios(RunningApp app)
 {
     private readonly HttpClient _orders = app.Orders;
 
@@ -74,14 +140,14 @@ public sealed class AppHostTests(RunningApp app) : IClassFixture<RunningApp>
         Assert.Equal("Rejected", order.Status);
     }
 
-    private async Task<Guid> PlaceAsync(string customerId, string sku, int quantity)
+    protected async Task<Guid> PlaceAsync(string customerId, string sku, int quantity)
     {
         var response = await _orders.PostAsJsonAsync("/orders", new { customerId, items = new[] { new { sku, quantity } } }, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<Placed>(TestContext.Current.CancellationToken))!.OrderId;
     }
 
-    private async Task<OrderView> WaitForAsync(Guid orderId, Func<OrderView, bool> condition)
+    protected async Task<OrderView> WaitForAsync(Guid orderId, Func<OrderView, bool> condition)
     {
         OrderView? order = null;
         await Wait.UntilAsync(async () => condition(order = (await _orders.GetFromJsonAsync<OrderView>($"/orders/{orderId}", TestContext.Current.CancellationToken))!),
@@ -89,7 +155,7 @@ public sealed class AppHostTests(RunningApp app) : IClassFixture<RunningApp>
         return order!;
     }
 
-    private sealed record Placed(Guid OrderId, string Status);
+    protected sealed record Placed(Guid OrderId, string Status);
 
-    private sealed record OrderView(Guid OrderId, string Status, DateTime? NotifiedAt);
+    protected sealed record OrderView(Guid OrderId, string Status, DateTime? NotifiedAt);
 }
