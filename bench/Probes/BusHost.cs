@@ -19,7 +19,10 @@ internal static class BusHost
     /// bus is compared with raw StackExchange.Redis like for like. On: as in the services — every Redis command
     /// profiled, every publish and delivery a span, the bus's instruments recorded (only the export is missing).
     /// </param>
-    public static IHost Build(string connectionString, string stream, bool consume, LatencyRecorder? handled, string group = "bench", bool telemetry = false)
+    /// <param name="settings">More configuration, e.g. <c>Messaging:Partitions</c>.</param>
+    public static IHost Build(
+        string connectionString, string stream, bool consume, LatencyRecorder? handled, string group = "bench", bool telemetry = false,
+        IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -27,6 +30,11 @@ internal static class BusHost
             ["ConnectionStrings:redis"] = connectionString,
             ["Messaging:ConsumerName"] = $"bench-{Guid.NewGuid():N}",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddRedisClient("redis", settings => settings.DisableTracing = !telemetry);
         if (telemetry)
         {

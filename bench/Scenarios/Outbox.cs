@@ -45,6 +45,14 @@ internal static class Outbox
         report.Add(Name, $"{Variant}, {Writers} writers flat out", "rate", "events/s", rates);
     }
 
+    /// <summary>The sustained rate of <see cref="Writers"/> writers for <paramref name="duration"/>, with more bus settings.</summary>
+    public static async Task<double> SustainedRateAsync(
+        string connectionString, IDictionary<string, string?> settings, TimeSpan duration, string payload)
+    {
+        await using var store = await OutboxStore.StartAsync(connectionString, settings);
+        return await store.SustainedRateAsync(duration, payload);
+    }
+
     /// <summary>A host with a SQLite database, the outbox and its relay, and a reader that notes arrivals.</summary>
     private sealed class OutboxStore : IAsyncDisposable
     {
@@ -64,12 +72,17 @@ internal static class Outbox
             _reader = reader;
         }
 
-        public static async Task<OutboxStore> StartAsync(string connectionString)
+        public static async Task<OutboxStore> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
         {
             var stream = $"outbox-{Guid.NewGuid():N}";
             var directory = Directory.CreateTempSubdirectory("shop-bench-").FullName;
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = connectionString });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
             builder.AddRedisClient("redis");
             builder.Services.AddDbContext<BenchDb>(options => options.UseSqlite($"Data Source={Path.Combine(directory, "bench.db")}"));
             builder.AddMessaging("bench").AddEvent(stream, BenchJsonContext.Default.LatencyProbed).UseEntityFrameworkStore<BenchDb>(builder.Configuration).UseSqliteTuning();

@@ -15,7 +15,7 @@ public sealed class ReplicatedOutboxTests
     [Fact]
     public async Task Row_stays_unpublished_while_no_replica_confirms_and_is_published_again_once_one_does()
     {
-        using var pair = await LocalRedisReplicaPair.StartAsync(_cancellation);
+        using var pair = await LocalRedisReplicaPair.StartAsync(cancellationToken: _cancellation);
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
         var settings = new Dictionary<string, string?>

@@ -26,7 +26,7 @@ public sealed class ReplicationTests(RedisFixture redis)
     [Fact]
     public async Task With_MinReplicas_1_every_acknowledged_publish_survives_losing_the_primary()
     {
-        using var pair = await LocalRedisReplicaPair.StartAsync(_cancellation);
+        using var pair = await LocalRedisReplicaPair.StartAsync(cancellationToken: _cancellation);
         var stream = RedisFixture.UniqueName("orders");
         using var host = await Bus(pair, stream, minReplicas: 1).StartedAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher>();
@@ -51,7 +51,7 @@ public sealed class ReplicationTests(RedisFixture redis)
     [Fact]
     public async Task With_MinReplicas_0_publishes_acknowledged_by_the_primary_alone_are_lost_with_it()
     {
-        using var pair = await LocalRedisReplicaPair.StartAsync(_cancellation);
+        using var pair = await LocalRedisReplicaPair.StartAsync(cancellationToken: _cancellation);
         var stream = RedisFixture.UniqueName("orders");
         using var host = await Bus(pair, stream, minReplicas: 0).StartedAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher>();
@@ -73,7 +73,7 @@ public sealed class ReplicationTests(RedisFixture redis)
     [Fact]
     public async Task WaitForAof_uses_WAITAOF_where_the_server_has_it_and_falls_back_to_WAIT_with_a_warning_where_not()
     {
-        using var pair = await LocalRedisReplicaPair.StartAsync(_cancellation);
+        using var pair = await LocalRedisReplicaPair.StartAsync(cancellationToken: _cancellation);
         var stream = RedisFixture.UniqueName("orders");
         using var host = await Bus(pair, stream, minReplicas: 1, waitForAof: true).StartedAsync();
 

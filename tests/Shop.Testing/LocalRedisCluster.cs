@@ -25,13 +25,14 @@ public sealed class LocalRedisCluster : IAsyncDisposable
     /// <param name="primaries">Primaries (3 is the smallest cluster redis-cli creates).</param>
     /// <param name="replicasEach">Replicas per primary.</param>
     /// <param name="nodeTimeout">How long a node may not answer before the others fail it over.</param>
+    /// <param name="appendOnly">AOF on every node (the tests' default); off for benchmarks that measure the bus, not the disk.</param>
     /// <param name="cancellationToken">Cancels waiting for the cluster.</param>
     public static async Task<LocalRedisCluster> StartAsync(
-        int primaries = 3, int replicasEach = 1, TimeSpan? nodeTimeout = null, CancellationToken cancellationToken = default)
+        int primaries = 3, int replicasEach = 1, TimeSpan? nodeTimeout = null, bool appendOnly = true, CancellationToken cancellationToken = default)
     {
         var timeout = ((long)(nodeTimeout ?? TimeSpan.FromSeconds(1)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var starts = Enumerable.Range(0, primaries * (1 + replicasEach)).Select(_ => LocalRedisServer.StartAsync(
-            appendOnly: true,
+            appendOnly: appendOnly,
             extraArguments:
             [
                 "--cluster-enabled", "yes",

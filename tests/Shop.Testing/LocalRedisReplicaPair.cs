@@ -18,7 +18,9 @@ public sealed class LocalRedisReplicaPair : IDisposable
 
     public LocalRedisServer Replica { get; }
 
-    public static async Task<LocalRedisReplicaPair> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="appendOnly">AOF on both (the tests' default); off for benchmarks that measure replication, not the disk.</param>
+    /// <param name="cancellationToken">Cancels waiting for the pair.</param>
+    public static async Task<LocalRedisReplicaPair> StartAsync(bool appendOnly = true, CancellationToken cancellationToken = default)
     {
         if (!LocalRedisServer.IsInstalled())
         {
@@ -27,10 +29,11 @@ public sealed class LocalRedisReplicaPair : IDisposable
                 "(Debian/Ubuntu: 'sudo apt-get install -y redis-server').");
         }
 
-        var primary = await LocalRedisServer.StartAsync(cancellationToken: cancellationToken);
+        var primary = await LocalRedisServer.StartAsync(appendOnly, cancellationToken: cancellationToken);
         try
         {
             var replica = await LocalRedisServer.StartAsync(
+                appendOnly,
                 extraArguments: ["--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture)],
                 cancellationToken: cancellationToken);
             var pair = new LocalRedisReplicaPair(primary, replica);
