@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
@@ -68,15 +67,11 @@ internal sealed class ReplicaConfirmation : IAsyncDisposable
             return;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var connection = await _dedicated.Value.ConfigureAwait(false);
-        var servers = keys.Distinct(StringComparer.Ordinal).Select(key => connection.GetServer((RedisKey)key)).DistinctBy(server => server.EndPoint).ToList();
-        var waits = servers.Select(WaitAsync).ToArray();
-        // Every node's wait runs at once; the first shortfall is the one reported.
-        foreach (var wait in waits)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await wait.ConfigureAwait(false);
-        }
+        var servers = keys.Distinct(StringComparer.Ordinal).Select(key => connection.GetServer((RedisKey)key)).DistinctBy(server => server.EndPoint);
+        // Every node's wait runs at once (a WAIT cannot be cancelled: each ends by its ReplicaTimeout at the latest).
+        await Task.WhenAll(servers.Select(WaitAsync)).ConfigureAwait(false);
     }
 
     private async Task WaitAsync(IServer server)
@@ -107,14 +102,7 @@ internal sealed class ReplicaConfirmation : IAsyncDisposable
         }
     }
 
-    private static string Format(IServer server) => Format(server.EndPoint);
-
-    private static string Format(System.Net.EndPoint endPoint) => endPoint switch
-    {
-        System.Net.IPEndPoint ip => string.Create(CultureInfo.InvariantCulture, $"{ip.Address}:{ip.Port}"),
-        System.Net.DnsEndPoint dns => string.Create(CultureInfo.InvariantCulture, $"{dns.Host}:{dns.Port}"),
-        _ => endPoint.ToString() ?? "",
-    };
+    private static string Format(IServer server) => EndPointCollection.ToString(server.EndPoint);
 
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
