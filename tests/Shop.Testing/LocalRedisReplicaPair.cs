@@ -54,6 +54,20 @@ public sealed class LocalRedisReplicaPair : IDisposable
             && (await InfoAsync(Primary, cancellationToken)).Contains("connected_slaves:1", StringComparison.Ordinal),
             Ready, "the replica to be in sync with its primary");
 
+    /// <summary>
+    /// Until the replica's append-only file holds everything the replica has: no AOF rewrite running or scheduled (a
+    /// replica rewrites its AOF after every full sync, and until that ends its new writes reach no file) and nothing
+    /// left in its AOF buffer. What a test waits for before it kills the replica and restarts it from its AOF, so that
+    /// the restart keeps exactly what the replica had.
+    /// </summary>
+    public Task WaitUntilReplicaPersistedAsync(CancellationToken cancellationToken = default) =>
+        Wait.UntilAsync(async () =>
+        {
+            var persistence = await InfoAsync(Replica, cancellationToken, "persistence");
+            return new[] { "aof_rewrite_in_progress:0", "aof_rewrite_scheduled:0", "aof_pending_rewrite:0", "aof_buffer_length:0" }
+                .All(field => persistence.Contains(field, StringComparison.Ordinal));
+        }, Ready, "the replica's AOF to hold everything it has");
+
     /// <summary><c>REPLICAOF NO ONE</c>: the replica becomes a primary with what it has, as after a failover.</summary>
     public async Task PromoteReplicaAsync(CancellationToken cancellationToken = default)
     {
@@ -63,13 +77,13 @@ public sealed class LocalRedisReplicaPair : IDisposable
             Ready, "the replica to be promoted");
     }
 
-    private static async Task<string> InfoAsync(LocalRedisServer server, CancellationToken cancellationToken)
+    private static async Task<string> InfoAsync(LocalRedisServer server, CancellationToken cancellationToken, string section = "replication")
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
             await using var connection = await ConnectAsync(server);
-            return (string?)await connection.GetServer(server.ConnectionString).ExecuteAsync("INFO", "replication") ?? "";
+            return (string?)await connection.GetServer(server.ConnectionString).ExecuteAsync("INFO", section) ?? "";
         }
         catch (RedisConnectionException)
         {
