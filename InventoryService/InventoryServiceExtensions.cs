@@ -1,6 +1,7 @@
 using Shop.Contracts;
 using Shop.InventoryService.Api;
 using Shop.InventoryService.Data;
+using Shop.InventoryService.Handlers;
 using Shop.ServiceDefaults;
 
 namespace Shop.InventoryService;
@@ -15,6 +16,7 @@ internal static class InventoryServiceExtensions
         // Orders ask for stock; nothing else concerns the inventory.
         builder.AddShopService<InventoryDb>(ServiceName, database: "inventorydb", ProductApiJsonContext.Default, Streams.Orders);
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
+        builder.Services.AddScoped<ReservationRelease>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -1,6 +1,9 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Shop.Contracts;
 using Shop.OrderService.Api;
 using Shop.OrderService.Data;
+using Shop.OrderService.Saga;
 using Shop.ServiceDefaults;
 
 namespace Shop.OrderService;
@@ -16,6 +19,15 @@ internal static class OrderServiceExtensions
         builder.AddShopService<OrderDb>(ServiceName, database: "orderdb", OrderApiJsonContext.Default, Streams.Inventory, Streams.Notifications);
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddOpenApi();
+
+        // The saga's deadlines: an order never stays pending, even when an event or its answer is lost.
+        builder.Services.AddOptions<OrderSagaOptions>().Bind(builder.Configuration.GetSection(OrderSagaOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<OrderSagaTelemetry>();
+        builder.Services.AddSingleton<OrderDeadlines>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<OrderDeadlines>());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderSagaTelemetry.Name));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderSagaTelemetry.Name));
         return builder;
     }
 }

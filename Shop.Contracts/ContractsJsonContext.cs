@@ -12,6 +12,7 @@ namespace Shop.Contracts;
 [JsonSerializable(typeof(OrderConfirmed))]
 [JsonSerializable(typeof(OrderRejected))]
 [JsonSerializable(typeof(OrderCancelled))]
+[JsonSerializable(typeof(StockReleaseRequested))]
 [JsonSerializable(typeof(StockReserved))]
 [JsonSerializable(typeof(StockReservationFailed))]
 [JsonSerializable(typeof(StockReleased))]

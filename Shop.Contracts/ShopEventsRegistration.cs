@@ -21,6 +21,7 @@ public static class ShopEventsRegistration
             .AddEvent(Streams.Orders, json.OrderConfirmed, partitionKey: e => OrderKey(e.OrderId))
             .AddEvent(Streams.Orders, json.OrderRejected, partitionKey: e => OrderKey(e.OrderId))
             .AddEvent(Streams.Orders, json.OrderCancelled, partitionKey: e => OrderKey(e.OrderId))
+            .AddEvent(Streams.Orders, json.StockReleaseRequested, partitionKey: e => OrderKey(e.OrderId))
             .AddEvent(Streams.Inventory, json.StockReserved, partitionKey: e => OrderKey(e.OrderId))
             .AddEvent(Streams.Inventory, json.StockReservationFailed, partitionKey: e => OrderKey(e.OrderId))
             .AddEvent(Streams.Inventory, json.StockReleased, partitionKey: e => OrderKey(e.OrderId))

@@ -1,39 +1,11 @@
 using Mediator;
-using Microsoft.EntityFrameworkCore;
-using Shop.Contracts;
-using Shop.Contracts.Inventory;
 using Shop.Contracts.Orders;
-using Shop.InventoryService.Data;
-using Shop.Messaging.EntityFrameworkCore.Outbox;
-using Shop.Messaging.EntityFrameworkCore.Transactions;
 
 namespace Shop.InventoryService.Handlers;
 
-/// <summary>Gives back what a cancelled order holds, once: a released reservation is never released again.</summary>
-public sealed class OrderCancelledHandler(InventoryDb db, IOutbox outbox, TimeProvider timeProvider) : INotificationHandler<OrderCancelled>
+/// <summary>A cancelled order's stock goes back.</summary>
+public sealed class OrderCancelledHandler(ReservationRelease release) : INotificationHandler<OrderCancelled>
 {
-    public async ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginAtomicAsync(cancellationToken);
-        var held = await db.Reservations
-            .Where(reservation => reservation.OrderId == notification.OrderId && reservation.ReleasedAt == null)
-            .ToListAsync(cancellationToken);
-        var now = timeProvider.GetUtcNow();
-        foreach (var reservation in held)
-        {
-            await db.Products.Where(product => product.Sku == reservation.Sku)
-                .ExecuteUpdateAsync(update => update
-                    .SetProperty(product => product.Available, product => product.Available + reservation.Quantity)
-                    .SetProperty(product => product.Reserved, product => product.Reserved - reservation.Quantity), cancellationToken);
-            reservation.ReleasedAt = now.UtcDateTime;
-        }
-
-        if (held.Count > 0)
-        {
-            outbox.Add(new StockReleased(notification.OrderId, [.. held.Select(r => new OrderLine(r.Sku, r.Quantity))]) { OccurredAt = now });
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public async ValueTask Handle(OrderCancelled notification, CancellationToken cancellationToken) =>
+        await release.ReleaseAsync(notification.OrderId, cancellationToken);
 }

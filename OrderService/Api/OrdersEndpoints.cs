@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,9 @@ using Shop.Contracts;
 using Shop.Contracts.Orders;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.OrderService.Data;
+using Shop.Messaging.Events;
 using Shop.OrderService.Domain;
+using Shop.OrderService.Saga;
 
 namespace Shop.OrderService.Api;
 
@@ -107,7 +110,8 @@ internal static class OrdersEndpoints
                 return TypedResults.NotFound();
             }
 
-            if (!order.Cancel(timeProvider.GetUtcNow()))
+            var cancelled = new OrderCancelled(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() };
+            if (!order.Cancel(cancelled.Id, cancelled.OccurredAt))
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status409Conflict,
@@ -115,7 +119,7 @@ internal static class OrdersEndpoints
                     detail: $"The order is {order.Status}.");
             }
 
-            outbox.Add(new OrderCancelled(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() });
+            outbox.Add(cancelled);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -132,12 +136,11 @@ internal static class OrdersEndpoints
     internal static Order AddOrder(
         OrderDb db, IOutbox outbox, DateTimeOffset now, string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey)
     {
-        var order = Order.Place(customerId, lines, idempotencyKey, now);
+        // The event's id is the order's from now on: a re-drive announces the order again as this very event.
+        var placedEventId = EventIds.NewId(now);
+        var order = Order.Place(customerId, lines, idempotencyKey, placedEventId, Activity.Current?.Id, now);
         db.Orders.Add(order);
-        outbox.Add(new OrderPlaced(order.Id, order.CustomerId, [.. order.Items.Select(item => new OrderLine(item.Sku, item.Quantity))])
-        {
-            OccurredAt = now,
-        });
+        outbox.Add(OrderStatusEvents.Placed(order));
         return order;
     }
 

@@ -22,6 +22,9 @@ public sealed class OrderDb(DbContextOptions<OrderDb> options) : DbContext(optio
             order.Property(o => o.Version).IsConcurrencyToken();
             order.HasIndex(o => o.IdempotencyKey).IsUnique();
             order.HasIndex(o => new { o.CustomerId, o.CreatedAt });
+            // The saga's deadline scan: orders still waiting, oldest change first.
+            order.HasIndex(o => new { o.Status, o.UpdatedAt });
+            order.Property(o => o.TraceParent).HasMaxLength(64);
             order.HasMany(o => o.Items).WithOne().HasForeignKey("OrderId").OnDelete(DeleteBehavior.Cascade);
             order.Navigation(o => o.Items).UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
         });

@@ -3,7 +3,9 @@ namespace Shop.OrderService.Domain;
 /// <summary>
 /// An order and its rules: it is placed <see cref="OrderStatus.Pending"/>, becomes <see cref="OrderStatus.Confirmed"/>
 /// or <see cref="OrderStatus.Rejected"/> once inventory has answered, and may be cancelled until it is final.
-/// Every transition says whether it happened, so a late or repeated event never moves a final order.
+/// Every transition says whether it happened, so a late or repeated event never moves a final order, and remembers the
+/// event that announced it, so that the saga's deadlines can announce it again, as the same event
+/// (<see cref="Redrive"/>).
 /// </summary>
 public sealed class Order
 {
@@ -34,13 +36,26 @@ public sealed class Order
     /// <summary>When the customer was notified of the order's current outcome.</summary>
     public DateTime? NotifiedAt { get; private set; }
 
+    /// <summary>The id of the event that announced the current status (OrderPlaced, OrderConfirmed, …).</summary>
+    public Guid StatusEventId { get; private set; }
+
+    /// <summary>When the order took its current status: the announcing event's <c>occurredAt</c>.</summary>
+    public DateTime StatusChangedAt { get; private set; }
+
+    /// <summary>How often the current status was announced again because its answer did not come.</summary>
+    public int Redrives { get; private set; }
+
+    /// <summary>The W3C trace context the order was placed in: re-drives link their spans to it.</summary>
+    public string? TraceParent { get; private set; }
+
     /// <summary>
     /// Bumped by every change and checked by every save (optimistic concurrency): a cancel and a confirmation racing
     /// for the same pending order cannot both win; the loser reloads and finds the order final.
     /// </summary>
     public int Version { get; private set; }
 
-    public static Order Place(string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey, DateTimeOffset now)
+    public static Order Place(
+        string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey, Guid placedEventId, string? traceParent, DateTimeOffset now)
     {
         var order = new Order
         {
@@ -50,16 +65,19 @@ public sealed class Order
             IdempotencyKey = idempotencyKey,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
+            StatusEventId = placedEventId,
+            StatusChangedAt = now.UtcDateTime,
+            TraceParent = traceParent,
         };
         order._items.AddRange(lines.Select(line => new OrderItem { Sku = line.Sku, Quantity = line.Quantity }));
         return order;
     }
 
-    public bool Confirm(DateTimeOffset now) => MoveFrom(OrderStatus.Pending, OrderStatus.Confirmed, now);
+    public bool Confirm(Guid confirmedEventId, DateTimeOffset now) => MoveFrom(OrderStatus.Pending, OrderStatus.Confirmed, confirmedEventId, now);
 
-    public bool Reject(string reason, DateTimeOffset now)
+    public bool Reject(string reason, Guid rejectedEventId, DateTimeOffset now)
     {
-        if (!MoveFrom(OrderStatus.Pending, OrderStatus.Rejected, now))
+        if (!MoveFrom(OrderStatus.Pending, OrderStatus.Rejected, rejectedEventId, now))
         {
             return false;
         }
@@ -69,8 +87,32 @@ public sealed class Order
     }
 
     /// <summary>Pending or confirmed orders can be cancelled; a rejected or cancelled one cannot.</summary>
-    public bool Cancel(DateTimeOffset now) =>
-        MoveFrom(OrderStatus.Pending, OrderStatus.Cancelled, now) || MoveFrom(OrderStatus.Confirmed, OrderStatus.Cancelled, now);
+    public bool Cancel(Guid cancelledEventId, DateTimeOffset now) =>
+        MoveFrom(OrderStatus.Pending, OrderStatus.Cancelled, cancelledEventId, now) || MoveFrom(OrderStatus.Confirmed, OrderStatus.Cancelled, cancelledEventId, now);
+
+    /// <summary>
+    /// Whether the order waits for an answer that is overdue at <paramref name="now"/>: pending (inventory's), or final
+    /// but not notified (the customer notification's), with its status unchanged for <paramref name="timeout"/>.
+    /// </summary>
+    public bool IsOverdue(TimeSpan timeout, DateTimeOffset now) =>
+        (Status == OrderStatus.Pending || NotifiedAt is null) && UpdatedAt <= (now - timeout).UtcDateTime;
+
+    /// <summary>
+    /// The current status is announced again (its event republished with the same id): counts it, and starts the
+    /// status's deadline over. False when the order has nothing to wait for.
+    /// </summary>
+    public bool Redrive(DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Pending && NotifiedAt is not null)
+        {
+            return false;
+        }
+
+        Redrives++;
+        UpdatedAt = now.UtcDateTime;
+        Version++;
+        return true;
+    }
 
     /// <summary>Notes the notification about <paramref name="outcome"/>, if that is still the order's status.</summary>
     public bool MarkNotified(OrderStatus outcome, DateTimeOffset now)
@@ -86,7 +128,7 @@ public sealed class Order
         return true;
     }
 
-    private bool MoveFrom(OrderStatus from, OrderStatus to, DateTimeOffset now)
+    private bool MoveFrom(OrderStatus from, OrderStatus to, Guid eventId, DateTimeOffset now)
     {
         if (Status != from)
         {
@@ -95,6 +137,9 @@ public sealed class Order
 
         Status = to;
         NotifiedAt = null;
+        StatusEventId = eventId;
+        StatusChangedAt = now.UtcDateTime;
+        Redrives = 0;
         UpdatedAt = now.UtcDateTime;
         Version++;
         return true;

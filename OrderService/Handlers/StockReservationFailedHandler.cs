@@ -13,9 +13,13 @@ public sealed class StockReservationFailedHandler(OrderDb db, IOutbox outbox, Ti
     public async ValueTask Handle(StockReservationFailed notification, CancellationToken cancellationToken)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == notification.OrderId, cancellationToken);
-        if (order is not null && order.Reject(notification.Reason, timeProvider.GetUtcNow()))
+        if (order is not null)
         {
-            outbox.Add(new OrderRejected(order.Id, order.CustomerId, notification.Reason) { OccurredAt = timeProvider.GetUtcNow() });
+            var rejected = new OrderRejected(order.Id, order.CustomerId, notification.Reason) { OccurredAt = timeProvider.GetUtcNow() };
+            if (order.Reject(notification.Reason, rejected.Id, rejected.OccurredAt))
+            {
+                outbox.Add(rejected);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

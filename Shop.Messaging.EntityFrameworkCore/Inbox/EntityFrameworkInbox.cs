@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Shop.Messaging.Consuming;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.EntityFrameworkCore.Storage;
 using Shop.Messaging.Inbox;
 
 namespace Shop.Messaging.EntityFrameworkCore.Inbox;
@@ -14,7 +17,13 @@ namespace Shop.Messaging.EntityFrameworkCore.Inbox;
 /// In a batch (one transaction for several deliveries) the batch's events are looked up in one query first, and the
 /// events recorded since count as applied too: a duplicate inside the batch is caught without another query.
 /// </remarks>
-internal sealed class EntityFrameworkInbox<TDbContext>(TDbContext db, IOptions<InboxOptions> options, TimeProvider timeProvider) : IInbox
+/// <remarks>
+/// An event applied already is not simply skipped: what its handling raised is published again
+/// (<see cref="InboxOptions.ReplayOutcomes"/>), so that a sender who asks again because the answer never arrived — a
+/// lost entry, a saga's re-drive — gets that same answer, with the same event ids, instead of silence.
+/// </remarks>
+internal sealed class EntityFrameworkInbox<TDbContext>(
+    TDbContext db, IOptions<InboxOptions> options, OutboxCommitInterceptor outboxCommits, ILogger<EntityFrameworkInbox<TDbContext>> logger, TimeProvider timeProvider) : IInbox
     where TDbContext : DbContext
 {
     private InboxMessage? _record;
@@ -38,6 +47,11 @@ internal sealed class EntityFrameworkInbox<TDbContext>(TDbContext db, IOptions<I
                 message => message.ConsumerGroup == delivery.Group && message.EventId == delivery.EventId, cancellationToken).ConfigureAwait(false);
         if (applied)
         {
+            if (options.Value.ReplayOutcomes)
+            {
+                await ReplayOutcomeAsync(delivery, cancellationToken).ConfigureAwait(false);
+            }
+
             return false;
         }
 
@@ -61,6 +75,26 @@ internal sealed class EntityFrameworkInbox<TDbContext>(TDbContext db, IOptions<I
         if (_record is not null && db.Entry(_record).State == EntityState.Added)
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Marks the published outbox rows that <paramref name="delivery"/>'s event caused unpublished again, so the relay
+    /// sends them once more (rows not yet published go anyway). In a batch this is part of the batch's transaction.
+    /// </summary>
+    private async Task ReplayOutcomeAsync(DeliveryContext delivery, CancellationToken cancellationToken)
+    {
+        var cause = delivery.EventId.ToString();
+        var replayed = await db.Set<OutboxMessage>()
+            .Where(message => message.CausationId == cause && message.PublishedAt != null)
+            .ExecuteUpdateAsync(update => update
+                .SetProperty(message => message.PublishedAt, (DateTime?)null)
+                .SetProperty(message => message.LeaseToken, (string?)null)
+                .SetProperty(message => message.LeasedUntil, (DateTime?)null), cancellationToken).ConfigureAwait(false);
+        if (replayed > 0)
+        {
+            outboxCommits.RowsReleased(db);
+            StoreLog.OutcomeReplayed(logger, delivery.EventId, delivery.Group, replayed);
         }
     }
 

@@ -56,6 +56,22 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : ISaveChange
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
 
+    /// <summary>
+    /// Outbox rows were made publishable again by a statement of <paramref name="context"/> (not by <c>SaveChanges</c>):
+    /// wake the relay now, or when the context's transaction commits.
+    /// </summary>
+    public void RowsReleased(DbContext context)
+    {
+        if (context.Database.CurrentTransaction is null)
+        {
+            signal.Notify();
+        }
+        else
+        {
+            _uncommitted.AddOrUpdate(context, context);
+        }
+    }
+
     private void NoteOutboxRows(DbContext? context)
     {
         if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added))

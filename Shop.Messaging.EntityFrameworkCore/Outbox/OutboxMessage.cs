@@ -32,6 +32,12 @@ public sealed class OutboxMessage
 
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>
+    /// The id of the event whose handling raised this one (null outside a handler): what the inbox republishes when
+    /// that event arrives again, so a repeated question gets the same answer.
+    /// </summary>
+    public string? CausationId { get; init; }
+
     /// <summary>Null until the entry is in its stream.</summary>
     public DateTime? PublishedAt { get; set; }
 
@@ -45,7 +51,7 @@ public sealed class OutboxMessage
 
     public string? LastError { get; set; }
 
-    internal static OutboxMessage From(OutgoingEntry entry, DateTimeOffset createdAt)
+    internal static OutboxMessage From(OutgoingEntry entry, DateTimeOffset createdAt, Guid? causationId)
     {
         ArgumentNullException.ThrowIfNull(entry);
         return new OutboxMessage
@@ -59,6 +65,7 @@ public sealed class OutboxMessage
             TraceParent = entry.TraceParent,
             TraceState = entry.TraceState,
             CreatedAt = createdAt.UtcDateTime,
+            CausationId = causationId?.ToString(),
         };
     }
 

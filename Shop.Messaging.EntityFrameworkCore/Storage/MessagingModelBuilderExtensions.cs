@@ -20,8 +20,11 @@ public static class MessagingModelBuilderExtensions
             outbox.Property(message => message.Type).HasMaxLength(200);
             outbox.Property(message => message.Source).HasMaxLength(200);
             outbox.Property(message => message.LeaseToken).HasMaxLength(64);
+            outbox.Property(message => message.CausationId).HasMaxLength(64);
             // The relay's scan: unpublished rows in commit order; the pruner's: published rows by age.
             outbox.HasIndex(message => new { message.PublishedAt, message.Id });
+            // The inbox's replay: what one event's handling raised.
+            outbox.HasIndex(message => message.CausationId);
         });
         modelBuilder.Entity<InboxMessage>(inbox =>
         {

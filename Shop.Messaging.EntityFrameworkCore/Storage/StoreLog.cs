@@ -16,4 +16,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(1103, LogLevel.Warning, "Pruning the outbox and inbox failed; it runs again later")]
     public static partial void PruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1104, LogLevel.Information, "Event {EventId} arrived again for {Group}, which applied it already: republishing the {Count} events its handling raised")]
+    public static partial void OutcomeReplayed(ILogger logger, Guid eventId, string group, int count);
 }

@@ -113,6 +113,10 @@ namespace Shop.InventoryService.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CausationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -163,6 +167,8 @@ namespace Shop.InventoryService.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CausationId");
 
                     b.HasIndex("PublishedAt", "Id");
 

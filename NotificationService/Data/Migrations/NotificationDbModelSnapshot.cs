@@ -60,6 +60,10 @@ namespace Shop.NotificationService.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CausationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -110,6 +114,8 @@ namespace Shop.NotificationService.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CausationId");
 
                     b.HasIndex("PublishedAt", "Id");
 

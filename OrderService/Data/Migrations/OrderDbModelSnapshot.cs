@@ -60,6 +60,10 @@ namespace Shop.OrderService.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CausationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -111,6 +115,8 @@ namespace Shop.OrderService.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CausationId");
+
                     b.HasIndex("PublishedAt", "Id");
 
                     b.ToTable("outbox_messages", (string)null);
@@ -141,9 +147,22 @@ namespace Shop.OrderService.Data.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Redrives")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StatusChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StatusEventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -159,6 +178,8 @@ namespace Shop.OrderService.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "CreatedAt");
+
+                    b.HasIndex("Status", "UpdatedAt");
 
                     b.ToTable("orders", (string)null);
                 });

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Services.Tests.Support;
 
@@ -8,7 +10,12 @@ namespace Shop.Services.Tests.Support;
 /// (the contract fixes the stream names, so tests isolate themselves by database).
 /// </summary>
 /// <typeparam name="TMarker">Any public type of the service's assembly (every service has a <c>Program</c>).</typeparam>
-public sealed class ServiceHost<TMarker>(string redisConnectionString, string databaseName, IDictionary<string, string?>? settings = null)
+/// <param name="redisConnectionString">Redis, with the test's own database.</param>
+/// <param name="databaseName">The service's connection string name (<c>orderdb</c>, …): its SQLite file is named after it.</param>
+/// <param name="settings">More configuration, e.g. <c>Orders:ReservationTimeout</c>.</param>
+/// <param name="configureServices">Replaces services after the service's own registrations, e.g. its <c>TimeProvider</c>.</param>
+public sealed class ServiceHost<TMarker>(
+    string redisConnectionString, string databaseName, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<TMarker>
     where TMarker : class
 {
@@ -17,13 +24,21 @@ public sealed class ServiceHost<TMarker>(string redisConnectionString, string da
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:redis", redisConnectionString);
-        builder.UseSetting($"ConnectionStrings:{databaseName}", $"Data Source={Path.Combine(_directory, databaseName + ".db")}");
+        builder.UseSetting($"ConnectionStrings:{databaseName}", $"Data Source={DatabaseFile}");
         builder.UseSetting("Messaging:ConsumerName", $"{databaseName}-{Guid.NewGuid():N}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
+        }
     }
+
+    /// <summary>The service's SQLite file, for a second instance on the same database.</summary>
+    public string DatabaseFile => Path.Combine(_directory, databaseName + ".db");
 
     public override async ValueTask DisposeAsync()
     {
