@@ -100,6 +100,26 @@ public sealed class InventoryTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(stockAfterFirst, await _client.GetFromJsonAsync<ProductView>("/products/SKU-004", _cancellation));
     }
 
+    [Fact]
+    public async Task StockReleaseRequested_gives_an_orders_stock_back_once_however_often_it_comes()
+    {
+        var database = redis.Connection.GetDatabase(_database);
+        var before = await _client.GetFromJsonAsync<ProductView>("/products/SKU-005", _cancellation);
+        var placed = new OrderPlaced(Guid.NewGuid(), "c-1", [new OrderLine("SKU-005", 3)]);
+        await RawEntries.AddAsync(database, Streams.Orders, placed);
+        await Wait.UntilAsync(async () => (await AnswersAsync(database, "StockReserved")).Count == 1, TimeSpan.FromSeconds(15), "the reservation");
+
+        // The saga asks twice: once when the order timed out, once more when the late reservation reached it.
+        await RawEntries.AddAsync(database, Streams.Orders, new StockReleaseRequested(placed.OrderId, "Timed out waiting for inventory"));
+        var last = await RawEntries.AddAsync(database, Streams.Orders, new StockReleaseRequested(placed.OrderId, "Reserved after the order was rejected."));
+
+        await Wait.UntilAsync(() => ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(database, Streams.Orders, "inventory-service", last),
+            TimeSpan.FromSeconds(15), "both requests handled");
+        Assert.Equal(before, await _client.GetFromJsonAsync<ProductView>("/products/SKU-005", _cancellation));
+        await Wait.UntilAsync(async () => (await AnswersAsync(database, "StockReleased")).Count > 0, TimeSpan.FromSeconds(15), "StockReleased");
+        Assert.Single(await AnswersAsync(database, "StockReleased"));
+    }
+
     /// <summary>The event ids of the <paramref name="type"/> entries in the inventory stream, in stream order.</summary>
     private static async Task<List<string>> AnswersAsync(StackExchange.Redis.IDatabase database, string type) =>
         [.. (await database.StreamRangeAsync(Streams.Inventory)).Where(entry => entry[EntryFields.Type] == type).Select(entry => entry[EntryFields.Id].ToString())];
