@@ -76,20 +76,44 @@ public sealed class LocalRedisServer : IDisposable
     }
 
     /// <summary>SIGSTOP: the process stays, its sockets stay open, and it answers nothing until <see cref="Thaw"/>.</summary>
-    public void Freeze() => Signal("STOP");
+    public void Freeze() => ProcessSignals.Freeze(_process.Id);
 
     /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
-    public void Thaw() => Signal("CONT");
+    public void Thaw() => ProcessSignals.Thaw(_process.Id);
 
-    private void Signal(string signal)
+    /// <summary>
+    /// A copy of the server's append-only files as they are now (Redis 7 keeps them in <c>appendonlydir</c>), for
+    /// <see cref="RestartFromAsync"/>: what a backup, or an AOF fsynced a moment ago, holds.
+    /// </summary>
+    public string CopyAppendOnlyFiles()
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })
-                         ?? throw new InvalidOperationException("kill did not start.");
-        kill.WaitForExit();
-        if (kill.ExitCode != 0)
+        var copy = Directory.CreateTempSubdirectory("shop-aof-").FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(_directory, "appendonlydir")))
         {
-            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}.");
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         }
+
+        return copy;
+    }
+
+    /// <summary>
+    /// <c>kill -9</c>, then starts again from the append-only files <paramref name="copy"/> holds instead of its own:
+    /// every write after the copy is lost, although Redis had acknowledged it.
+    /// </summary>
+    public async Task RestartFromAsync(string copy, CancellationToken cancellationToken = default)
+    {
+        Kill();
+        _process.Dispose();
+        var files = Path.Combine(_directory, "appendonlydir");
+        Directory.Delete(files, recursive: true);
+        Directory.CreateDirectory(files);
+        foreach (var file in Directory.GetFiles(copy))
+        {
+            File.Copy(file, Path.Combine(files, Path.GetFileName(file)));
+        }
+
+        _process = Launch(_directory, Port, _appendOnly, _extraArguments);
+        await WaitUntilAnsweringAsync(cancellationToken);
     }
 
     /// <summary>The server's data folder (its AOF, a cluster node's <c>nodes.conf</c>).</summary>

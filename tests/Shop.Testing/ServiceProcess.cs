@@ -100,6 +100,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process stays, with its connections open, and does nothing until <see cref="Thaw"/>.</summary>
+    public void Freeze() => ProcessSignals.Freeze(ProcessId ?? throw new InvalidOperationException($"{Name} is not running."));
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => ProcessSignals.Thaw(ProcessId ?? throw new InvalidOperationException($"{Name} is not running."));
+
     /// <summary>Resident memory and CPU time so far (Linux: from <c>/proc</c>).</summary>
     public ProcessUsage Usage()
     {

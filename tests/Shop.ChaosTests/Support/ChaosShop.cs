@@ -63,10 +63,12 @@ public sealed class ChaosShop : IAsyncDisposable
         }
     }
 
-    public static async Task<ChaosShop> StartAsync(int inventoryInstances = 1)
+    /// <param name="inventoryInstances">InventoryService processes sharing one database.</param>
+    /// <param name="settings">More settings for every service (environment variable names), over the defaults below.</param>
+    public static async Task<ChaosShop> StartAsync(int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null)
     {
         var redis = await LocalRedisServer.StartAsync(appendOnly: true);
-        return await StartServicesAsync(redis, null, redis.ConnectionString, partitions: 1, inventoryInstances);
+        return await StartServicesAsync(redis, null, redis.ConnectionString, partitions: 1, inventoryInstances, settings);
     }
 
     /// <summary>On a 3-primary Redis Cluster with one replica each, every stream in <paramref name="partitions"/> partitions.</summary>
@@ -74,14 +76,15 @@ public sealed class ChaosShop : IAsyncDisposable
     {
         var cluster = await LocalRedisCluster.StartAsync();
         // allowAdmin: Aspire's Redis health check asks a cluster for CLUSTER INFO, which StackExchange.Redis sends only then.
-        return await StartServicesAsync(null, cluster, $"{cluster.ConnectionString},allowAdmin=true", partitions, inventoryInstances: 1);
+        return await StartServicesAsync(null, cluster, $"{cluster.ConnectionString},allowAdmin=true", partitions, inventoryInstances: 1, settings: null);
     }
 
     private static async Task<ChaosShop> StartServicesAsync(
-        LocalRedisServer? redis, LocalRedisCluster? cluster, string connectionString, int partitions, int inventoryInstances)
+        LocalRedisServer? redis, LocalRedisCluster? cluster, string connectionString, int partitions, int inventoryInstances,
+        IReadOnlyDictionary<string, string>? settings)
     {
         var directory = Directory.CreateTempSubdirectory("shop-chaos-").FullName;
-        var services = ShopProcesses.Create(connectionString, directory, inventoryInstances, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Messaging__ReclaimAfter"] = ReclaimAfter.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Messaging__BlockTimeout"] = "00:00:01",
@@ -90,7 +93,16 @@ public sealed class ChaosShop : IAsyncDisposable
             ["Messaging__Outbox__LeaseDuration"] = "00:00:03",
             ["Messaging__Outbox__MaxRetryBackoff"] = "00:00:01",
             ["Messaging__Partitions"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            // The saga's deadlines, scaled like ReclaimAfter: an order left without an answer is re-driven after 10 s.
+            ["Orders__ReservationTimeout"] = "00:00:10",
+            ["Orders__DeadlineScanInterval"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var services = ShopProcesses.Create(connectionString, directory, inventoryInstances, environment);
         await services.StartAsync();
         var connection = await ConnectionMultiplexer.ConnectAsync($"{connectionString},abortConnect=false");
         return new ChaosShop(redis, cluster, partitions, services, directory, connection);
