@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Contracts.Orders;
@@ -45,7 +44,9 @@ public sealed class OrderDeadlines(
                     {
                     }
                 }
-                catch (Exception exception) when (exception is DbException or DbUpdateException or InvalidOperationException)
+#pragma warning disable CA1031 // The one loop that keeps orders from staying pending must outlive whatever one scan hits.
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
                 {
                     OrderSagaLog.ScanFailed(logger, exception);
                 }

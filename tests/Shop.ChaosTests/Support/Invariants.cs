@@ -23,20 +23,36 @@ public static class Invariants
 
         // 1. Every accepted order reaches a terminal status, and its outcome is notified.
         var outcomes = new Dictionary<Guid, JsonElement>();
-        await Wait.UntilAsync(async () =>
+        var waiting = new Dictionary<Guid, JsonElement>();
+        try
         {
-            foreach (var orderId in orders.Where(id => !outcomes.ContainsKey(id)))
+            await Wait.UntilAsync(async () =>
             {
-                var order = await shop.OrderAsync(orderId);
-                if (order.GetProperty("status").GetString() != "Pending" && order.TryGetProperty("notifiedAt", out var notifiedAt)
-                    && notifiedAt.ValueKind != JsonValueKind.Null)
+                foreach (var orderId in orders.Where(id => !outcomes.ContainsKey(id)))
                 {
-                    outcomes[orderId] = order;
+                    var order = await shop.OrderAsync(orderId);
+                    if (order.GetProperty("status").GetString() != "Pending" && order.TryGetProperty("notifiedAt", out var notifiedAt)
+                        && notifiedAt.ValueKind != JsonValueKind.Null)
+                    {
+                        outcomes[orderId] = order;
+                        waiting.Remove(orderId);
+                    }
+                    else
+                    {
+                        waiting[orderId] = order;
+                    }
                 }
-            }
 
-            return outcomes.Count == orders.Count;
-        }, Settle, $"all {orders.Count} accepted orders to reach a terminal status and be notified");
+                return outcomes.Count == orders.Count;
+            }, Settle, $"all {orders.Count} accepted orders to reach a terminal status and be notified");
+        }
+        catch (TimeoutException exception)
+        {
+            // Which orders, and how far they got: what a failure in CI needs to be understood without the logs.
+            throw new TimeoutException(
+                $"{exception.Message} Still waiting: {string.Join("; ", waiting.Values.Take(5).Select(order => order.GetRawText()))}", exception);
+        }
+
         var byStatus = outcomes.Values.GroupBy(order => order.GetProperty("status").GetString()!).ToDictionary(group => group.Key, group => group.Count());
         report?.WriteLine($"checked: all {orders.Count} accepted orders terminal and notified ({string.Join(", ", byStatus.Select(pair => $"{pair.Value} {pair.Key}"))})");
 
