@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using StackExchange.Redis;
 
 namespace Shop.Testing;
 
@@ -100,13 +99,13 @@ public sealed class LocalRedisCluster : IAsyncDisposable
         {
             foreach (var node in _nodes.Where(node => !node.HasExited))
             {
-                var state = await QueryAsync(node, cancellationToken, "CLUSTER", "INFO");
+                var state = await node.QueryAsync(cancellationToken, "CLUSTER", "INFO");
                 if (state is null || !state.Contains("cluster_state:ok", StringComparison.Ordinal))
                 {
                     return false;
                 }
 
-                var replication = await QueryAsync(node, cancellationToken, "INFO", "replication");
+                var replication = await node.QueryAsync(cancellationToken, "INFO", "replication");
                 if (replication is null || (replication.Contains("role:slave", StringComparison.Ordinal)
                                             && !replication.Contains("master_link_status:up", StringComparison.Ordinal)))
                 {
@@ -121,7 +120,7 @@ public sealed class LocalRedisCluster : IAsyncDisposable
     public async Task<LocalRedisServer> PrimaryOfAsync(string key, CancellationToken cancellationToken = default)
     {
         var any = _nodes.First(node => !node.HasExited);
-        var slot = int.Parse(await QueryAsync(any, cancellationToken, "CLUSTER", "KEYSLOT", key) ?? "-1", CultureInfo.InvariantCulture);
+        var slot = int.Parse(await any.QueryAsync(cancellationToken, "CLUSTER", "KEYSLOT", key) ?? "-1", CultureInfo.InvariantCulture);
         var owner = (await TopologyAsync(cancellationToken)).Single(node => node.IsPrimary && node.Serves(slot));
         return _nodes.Single(node => node.Port == owner.Port);
     }
@@ -152,32 +151,13 @@ public sealed class LocalRedisCluster : IAsyncDisposable
     {
         foreach (var node in _nodes.Where(node => !node.HasExited))
         {
-            if (await QueryAsync(node, cancellationToken, "CLUSTER", "NODES") is { } nodes)
+            if (await node.QueryAsync(cancellationToken, "CLUSTER", "NODES") is { } nodes)
             {
                 return [.. nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ClusterNode.Parse)];
             }
         }
 
         throw new InvalidOperationException("No cluster node answers.");
-    }
-
-    // One short-lived connection per question, straight to the node: the cluster-aware client would route elsewhere.
-    private static async Task<string?> QueryAsync(LocalRedisServer node, CancellationToken cancellationToken, string command, params object[] arguments)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var options = ConfigurationOptions.Parse(node.ConnectionString);
-        options.AbortOnConnectFail = true;
-        options.ConnectTimeout = 1000;
-        options.AllowAdmin = true;
-        try
-        {
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
-            return (string?)await connection.GetServer(node.ConnectionString).ExecuteAsync(command, arguments);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            return null;
-        }
     }
 
     public ValueTask DisposeAsync()

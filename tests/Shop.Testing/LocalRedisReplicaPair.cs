@@ -1,5 +1,4 @@
 using System.Globalization;
-using StackExchange.Redis;
 
 namespace Shop.Testing;
 
@@ -71,36 +70,13 @@ public sealed class LocalRedisReplicaPair : IDisposable
     /// <summary><c>REPLICAOF NO ONE</c>: the replica becomes a primary with what it has, as after a failover.</summary>
     public async Task PromoteReplicaAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await ConnectAsync(Replica);
-        await connection.GetServer(Replica.ConnectionString).ExecuteAsync("REPLICAOF", "NO", "ONE");
+        _ = await Replica.QueryAsync(cancellationToken, "REPLICAOF", "NO", "ONE") ?? throw new InvalidOperationException("The replica did not answer REPLICAOF NO ONE.");
         await Wait.UntilAsync(async () => (await InfoAsync(Replica, cancellationToken)).Contains("role:master", StringComparison.Ordinal),
             Ready, "the replica to be promoted");
     }
 
-    private static async Task<string> InfoAsync(LocalRedisServer server, CancellationToken cancellationToken, string section = "replication")
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            await using var connection = await ConnectAsync(server);
-            return (string?)await connection.GetServer(server.ConnectionString).ExecuteAsync("INFO", section) ?? "";
-        }
-        catch (RedisConnectionException)
-        {
-            return "";
-        }
-    }
-
-    // Straight to the one node, admin allowed; never routed to the other node of the pair.
-    private static Task<ConnectionMultiplexer> ConnectAsync(LocalRedisServer server)
-    {
-        var options = ConfigurationOptions.Parse(server.ConnectionString);
-        options.AllowAdmin = true;
-        options.ConnectTimeout = 1000;
-        options.AbortOnConnectFail = true;
-        options.CommandMap = CommandMap.Create(["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE"], available: false);
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
+    private static async Task<string> InfoAsync(LocalRedisServer server, CancellationToken cancellationToken, string section = "replication") =>
+        await server.QueryAsync(cancellationToken, "INFO", section) ?? "";
 
     public void Dispose()
     {

@@ -116,6 +116,28 @@ public sealed class LocalRedisServer : IDisposable
         await WaitUntilAnsweringAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One command sent to this server alone, on a short-lived admin connection (a cluster-aware client would route it
+    /// to another node); its reply as text, or null when the server does not answer.
+    /// </summary>
+    public async Task<string?> QueryAsync(CancellationToken cancellationToken, string command, params object[] arguments)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 1000;
+        options.AllowAdmin = true;
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            return (string?)await connection.GetServer(ConnectionString).ExecuteAsync(command, arguments);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The server's data folder (its AOF, a cluster node's <c>nodes.conf</c>).</summary>
     public string DataDirectory => _directory;
 
