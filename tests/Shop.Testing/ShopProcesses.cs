@@ -2,7 +2,7 @@ namespace Shop.Testing;
 
 /// <summary>
 /// The three services as real OS processes against one Redis, each with its own SQLite file in
-/// the folder given to <see cref="Create"/>, configured through environment variables as <c>../shared/CONTRACT.md</c> names them.
+/// the folder given to <see cref="Create"/>, configured through environment variables with the setting names the README's *Settings* gives.
 /// </summary>
 public sealed class ShopProcesses : IAsyncDisposable
 {
