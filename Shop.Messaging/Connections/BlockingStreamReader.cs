@@ -14,9 +14,6 @@ namespace Shop.Messaging.Connections;
 /// </summary>
 internal sealed class BlockingStreamReader : IAsyncDisposable
 {
-    private static readonly CommandMap ReaderCommands = CommandMap.Create(
-        ["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "SSUBSCRIBE", "SUNSUBSCRIBE"], available: false);
-
     private readonly ConnectionMultiplexer _connection;
     private readonly ConfigurationOptions _configuration;
     private readonly RedisKey _stream;
@@ -44,14 +41,8 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
     public static async Task<BlockingStreamReader> OpenAsync(
         IConnectionMultiplexer shared, string stream, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
     {
-        // The shared multiplexer's configuration, password included, so Aspire's settings apply here too.
-        var configuration = ConfigurationOptions.Parse(shared.Configuration);
-        configuration.ClientName = $"{identity.Consumer}:{stream}:reader";
-        configuration.AbortOnConnectFail = false;
         // A blocked read is a slow command by design: the timeout must outlast the block.
-        configuration.AsyncTimeout = (int)(options.BlockTimeout + TimeSpan.FromSeconds(10)).TotalMilliseconds;
-        // A reader never subscribes: without pub/sub the multiplexer opens no second socket per node.
-        configuration.CommandMap = ReaderCommands;
+        var configuration = DedicatedConnection.ConfigurationFrom(shared, $"{identity.Consumer}:{stream}:reader", options.BlockTimeout + TimeSpan.FromSeconds(10));
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         return new BlockingStreamReader(connection, configuration, stream, identity, options, logger);
     }

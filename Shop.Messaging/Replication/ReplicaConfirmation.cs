@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Configuration;
+using Shop.Messaging.Connections;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;
 
@@ -106,12 +107,8 @@ internal sealed class ReplicaConfirmation : IAsyncDisposable
 
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        // The shared multiplexer's configuration, password included, so Aspire's settings apply here too.
-        var configuration = ConfigurationOptions.Parse(_shared.Configuration);
-        configuration.ClientName = $"{_identity.Consumer}:publisher";
-        configuration.AbortOnConnectFail = false;
         // A WAIT is slow by design: the command timeout must outlast it.
-        configuration.AsyncTimeout = (int)(_options.ReplicaTimeout + TimeSpan.FromSeconds(5)).TotalMilliseconds;
+        var configuration = DedicatedConnection.ConfigurationFrom(_shared, $"{_identity.Consumer}:publisher", _options.ReplicaTimeout + TimeSpan.FromSeconds(5));
         return await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
     }
 
