@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Shop.ChaosTests.Support;
+using static Shop.ChaosTests.Support.ChaosReport;
 using Shop.Testing;
 using StackExchange.Redis;
 
@@ -144,8 +145,4 @@ public sealed class BrokerLossTests
                                                                       && reason.GetString() == "Timed out waiting for inventory", $"order {orderId} timed out");
         }
     }
-
-    private static void Injected(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"injected: {what}");
-
-    private static void Checked(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"checked: {what}");
 }

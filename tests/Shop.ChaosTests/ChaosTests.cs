@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Shop.ChaosTests.Support;
+using static Shop.ChaosTests.Support.ChaosReport;
 using Shop.Testing;
 using StackExchange.Redis;
 
@@ -201,9 +202,7 @@ public sealed class ChaosTests
             }
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine("checked: while the handlers were stalled, every pending entry of inventory-service kept delivery count 1 (never taken over)");
+        Checked("while the handlers were stalled, every pending entry of inventory-service kept delivery count 1 (never taken over)");
         await Invariants.HoldAsync(shop, stock);
     }
-
-    private static void Injected(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"injected: {what}");
 }

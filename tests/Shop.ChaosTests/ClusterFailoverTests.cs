@@ -1,4 +1,5 @@
 using Shop.ChaosTests.Support;
+using static Shop.ChaosTests.Support.ChaosReport;
 
 namespace Shop.ChaosTests;
 
@@ -21,11 +22,11 @@ public sealed class ClusterFailoverTests
         {
             var victim = await cluster.PrimaryOfAsync(shop.KeysOf("orders")[0]);
             failover = cluster.KillAndAwaitFailoverAsync(victim);
-            TestContext.Current.TestOutputHelper?.WriteLine(
-                $"injected: kill -9 of the cluster primary :{victim.Port} (it serves orders:{{0}}) after a third of 60 orders; the rest are placed during the failover");
+            Injected(
+                $"kill -9 of the cluster primary :{victim.Port} (it serves orders:{{0}}) after a third of 60 orders; the rest are placed during the failover");
         });
         await failover!;
-        TestContext.Current.TestOutputHelper?.WriteLine("checked: a replica took over the killed primary's slots and the cluster is healthy");
+        Checked("a replica took over the killed primary's slots and the cluster is healthy");
 
         Assert.Equal(60, shop.AcceptedOrders.Count); // OrderService answers from its own database and outbox: Redis down or not
         await Invariants.HoldAsync(shop, stock);

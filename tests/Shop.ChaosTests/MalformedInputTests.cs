@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Shop.ChaosTests.Support;
+using static Shop.ChaosTests.Support.ChaosReport;
 using Shop.Testing;
 using StackExchange.Redis;
 
@@ -47,8 +48,8 @@ public sealed class MalformedInputTests
             }
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"injected: {bodies.Count} malformed POST /orders bodies ({string.Join(", ", statuses.Select(pair => $"{pair.Value}× {pair.Key}"))}) among {shop.AcceptedOrders.Count} valid orders");
+        Injected(
+            $"{bodies.Count} malformed POST /orders bodies ({string.Join(", ", statuses.Select(pair => $"{pair.Value}× {pair.Key}"))}) among {shop.AcceptedOrders.Count} valid orders");
         await Invariants.HoldAsync(shop, stock);
     }
 
@@ -69,14 +70,14 @@ public sealed class MalformedInputTests
             }
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"injected: {entries.Count} malformed OrderPlaced entries written into 'orders' among {shop.AcceptedOrders.Count} valid orders");
+        Injected($"{entries.Count} malformed OrderPlaced entries written into 'orders' among {shop.AcceptedOrders.Count} valid orders");
         // inventory-service handles OrderPlaced, so it must dead-letter every one of them, each with a reason.
         await Wait.UntilAsync(async () => (await DeadLettersOfAsync(shop, "inventory-service")).Length == entries.Count, Timeout,
             $"{entries.Count} dead letters from inventory-service");
         var deadLetters = await DeadLettersOfAsync(shop, "inventory-service");
         Assert.Equal(ids.Order(), deadLetters.Select(entry => (string)entry["originalId"]!).Order());
         Assert.All(deadLetters, entry => Assert.False(entry["error"].IsNullOrEmpty));
-        TestContext.Current.TestOutputHelper?.WriteLine($"checked: all {entries.Count} dead-lettered by inventory-service, each with an error");
+        Checked($"all {entries.Count} dead-lettered by inventory-service, each with an error");
         await Invariants.HoldAsync(shop, stock, expectedDeadLetters: ids);
     }
 

@@ -18,7 +18,6 @@ public static class Invariants
     /// <param name="expectedDeadLetters">Ids of the only entries allowed in dead-letter streams (original ids).</param>
     public static async Task HoldAsync(ChaosShop shop, IReadOnlyDictionary<string, int> stockBefore, IReadOnlyCollection<string>? expectedDeadLetters = null)
     {
-        var report = TestContext.Current.TestOutputHelper;
         var orders = shop.AcceptedOrders;
 
         // 1. Every accepted order reaches a terminal status, and its outcome is notified.
@@ -54,7 +53,7 @@ public static class Invariants
         }
 
         var byStatus = outcomes.Values.GroupBy(order => order.GetProperty("status").GetString()!).ToDictionary(group => group.Key, group => group.Count());
-        report?.WriteLine($"checked: all {orders.Count} accepted orders terminal and notified ({string.Join(", ", byStatus.Select(pair => $"{pair.Value} {pair.Key}"))})");
+        ChaosReport.Checked($"all {orders.Count} accepted orders terminal and notified ({string.Join(", ", byStatus.Select(pair => $"{pair.Value} {pair.Key}"))})");
 
         // 2. No entry left pending in any group, nothing left unread.
         var stuck = "";
@@ -89,7 +88,7 @@ public static class Invariants
         {
             throw new TimeoutException($"{exception.Message} Last seen: {stuck}.", exception);
         }
-        report?.WriteLine($"checked: no entry pending or unread in any group of orders, inventory, notifications ({shop.Partitions} partition{(shop.Partitions == 1 ? "" : "s")} each)");
+        ChaosReport.Checked($"no entry pending or unread in any group of orders, inventory, notifications ({shop.Partitions} partition{(shop.Partitions == 1 ? "" : "s")} each)");
 
         // 3. Stock is conserved and never negative; what is reserved is exactly what confirmed orders hold.
         var products = await shop.ProductsAsync();
@@ -110,7 +109,7 @@ public static class Invariants
             Assert.Equal(confirmedUnits.GetValueOrDefault(sku), reserved);
         }
 
-        report?.WriteLine($"checked: available + reserved conserved for {products.Count} SKUs, available ≥ 0, reserved = units of confirmed orders ({confirmedUnits.Values.Sum()})");
+        ChaosReport.Checked($"available + reserved conserved for {products.Count} SKUs, available ≥ 0, reserved = units of confirmed orders ({confirmedUnits.Values.Sum()})");
 
         // 4. Exactly one notification per order outcome.
         foreach (var (orderId, order) in outcomes)
@@ -120,7 +119,7 @@ public static class Invariants
             Assert.Single(notifications, notification => notification.GetProperty("kind").GetString() == kind);
         }
 
-        report?.WriteLine($"checked: exactly one notification per order outcome ({outcomes.Count} orders)");
+        ChaosReport.Checked($"exactly one notification per order outcome ({outcomes.Count} orders)");
 
         // 5. Dead letters: only the expected ones.
         var deadLetters = new List<string>();
@@ -131,7 +130,7 @@ public static class Invariants
 
         var allowed = expectedDeadLetters ?? [];
         Assert.All(deadLetters, id => Assert.Contains(id, allowed));
-        report?.WriteLine($"checked: dead-letter streams hold {deadLetters.Count} entr{(deadLetters.Count == 1 ? "y" : "ies")}, all of them expected ({allowed.Count} expected id{(allowed.Count == 1 ? "" : "s")})");
+        ChaosReport.Checked($"dead-letter streams hold {deadLetters.Count} entr{(deadLetters.Count == 1 ? "y" : "ies")}, all of them expected ({allowed.Count} expected id{(allowed.Count == 1 ? "" : "s")})");
     }
 
     /// <summary>available + reserved per SKU: the quantity the invariants conserve.</summary>
