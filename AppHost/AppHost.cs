@@ -9,7 +9,10 @@ var redis = builder.AddShopRedis("redis");
 // Every service's SQLite file lives in one data folder (the two InventoryService replicas share theirs).
 var data = builder.ShopDataDirectory();
 
-builder.AddProject<Projects.OrderService>("orderservice").WithShopRedis(redis).WithSqlite("orderdb", data)
+// Each service connects as its own Redis user, allowed only the streams it publishes to and consumes.
+// The services speak plain HTTP on localhost: no development certificate (see WithoutDevelopmentCertificate).
+builder.AddProject<Projects.OrderService>("orderservice").WithSqlite("orderdb", data).WithoutDevelopmentCertificate()
+    .WithShopRedis(redis, user: "order-service", streams: ["orders", "inventory", "notifications"])
     // A button on the resource in the dashboard: a burst of sample orders, some of them over stock.
     .WithHttpCommand("/samples/orders?count=20", "Place 20 sample orders", commandOptions: new HttpCommandOptions
     {
@@ -19,8 +22,10 @@ builder.AddProject<Projects.OrderService>("orderservice").WithShopRedis(redis).W
     });
 // Two instances of one consumer group: the dashboard shows them splitting the orders stream, and stopping one shows
 // the other taking over its pending entries after Messaging:ReclaimAfter.
-builder.AddProject<Projects.InventoryService>("inventoryservice").WithShopRedis(redis).WithSqlite("inventorydb", data)
+builder.AddProject<Projects.InventoryService>("inventoryservice").WithSqlite("inventorydb", data).WithoutDevelopmentCertificate()
+    .WithShopRedis(redis, user: "inventory-service", streams: ["orders", "inventory"])
     .WithReplicas(2);
-builder.AddProject<Projects.NotificationService>("notificationservice").WithShopRedis(redis).WithSqlite("notificationdb", data);
+builder.AddProject<Projects.NotificationService>("notificationservice").WithSqlite("notificationdb", data).WithoutDevelopmentCertificate()
+    .WithShopRedis(redis, user: "notification-service", streams: ["orders", "inventory", "notifications"]);
 
 builder.Build().Run();

@@ -20,16 +20,16 @@ internal sealed class LocalRedisClusterResource(string name, IReadOnlyList<int> 
     /// Every node, the password, and <c>allowAdmin</c>: Aspire's Redis health check asks a cluster for <c>CLUSTER INFO</c>,
     /// which StackExchange.Redis sends only on an admin connection (the server's ACL still decides what runs).
     /// </summary>
-    public ReferenceExpression ConnectionStringExpression
+    public ReferenceExpression ConnectionStringExpression => ConnectionStringFor(user: null, Password);
+
+    /// <summary>The same for one ACL user of the nodes (<see cref="ServiceUsers"/>), whose rules allow <c>CLUSTER INFO</c>.</summary>
+    public ReferenceExpression ConnectionStringFor(string? user, ParameterResource password)
     {
-        get
-        {
-            var expression = new ReferenceExpressionBuilder();
-            expression.AppendLiteral(string.Join(",", Ports.Select(port => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"))));
-            expression.AppendLiteral(",password=");
-            expression.AppendFormatted(Password);
-            expression.AppendLiteral(",allowAdmin=true");
-            return expression.Build();
-        }
+        var expression = new ReferenceExpressionBuilder();
+        expression.AppendLiteral(string.Join(",", Ports.Select(port => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"))));
+        expression.AppendLiteral(user is null ? ",password=" : $",user={user},password=");
+        expression.AppendFormatted(password);
+        expression.AppendLiteral(",allowAdmin=true");
+        return expression.Build();
     }
 }

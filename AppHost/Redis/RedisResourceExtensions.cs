@@ -34,24 +34,41 @@ internal static class RedisResourceExtensions
             throw new DistributedApplicationException($"Redis:Partitions must be between 1 and 1024, not {partitions}.");
         }
 
-        var resource = mode switch
+        return mode switch
         {
-            // A data volume with a snapshot every second that any key changed (Aspire's persistence helper writes
-            // RDB snapshots), and Redis Insight beside it to browse the streams.
-            RedisMode.Container => builder.AddRedis(name, password: password)
-                .WithDataVolume()
-                .WithPersistence(TimeSpan.FromSeconds(1), keysChangedThreshold: 1)
-                .WithRedisInsight(),
-            RedisMode.Local => builder.AddLocalRedis(name, password!),
-            RedisMode.External => builder.AddConnectionString(name),
-            RedisMode.Cluster => builder.AddLocalRedisCluster(name, password!),
+            RedisMode.Container => builder.AddContainerRedis(name, password!, partitions),
+            RedisMode.Local => builder.AddLocalRedis(name, password!, partitions),
+            RedisMode.External => new ShopRedis(builder.AddConnectionString(name), partitions, Users: null),
+            RedisMode.Cluster => builder.AddLocalRedisCluster(name, password!, partitions),
             _ => throw new DistributedApplicationException($"Unknown Redis:Mode '{mode}'."),
         };
-        return new ShopRedis(resource, partitions);
     }
 
-    private static IResourceBuilder<LocalRedisResource> AddLocalRedis(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password)
+    /// <summary>
+    /// Aspire's Redis container with a data volume, a snapshot every second that any key changed (Aspire's persistence
+    /// helper writes RDB snapshots), and Redis Insight beside it to browse the streams (<c>Redis:Insight</c>, default
+    /// true; false where its image cannot be pulled).
+    /// </summary>
+    private static ShopRedis AddContainerRedis(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password, int partitions)
+    {
+        var redis = builder.AddRedis(name, password: password)
+            .WithDataVolume()
+            .WithPersistence(TimeSpan.FromSeconds(1), keysChangedThreshold: 1)
+            .WithoutDevelopmentCertificate();
+        if (builder.Configuration.GetValue("Redis:Insight", true))
+        {
+            redis.WithRedisInsight();
+        }
+
+        var users = new ServiceUsers(builder, name, (user, userPassword) => SingleServerConnectionString(redis.Resource.PrimaryEndpoint, user, userPassword));
+        // Aspire joins the container's arguments into one `/bin/sh -c "redis-server …"`: the rules are quoted for the shell.
+        redis.WithArgs(context => users.AddArgumentsAsync(context.Args, forShell: true, context.CancellationToken));
+        return new ShopRedis(redis, partitions, users);
+    }
+
+    private static ShopRedis AddLocalRedis(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password, int partitions)
     {
         var dataDirectory = Path.Combine(builder.ShopDataDirectory(), name);
         Directory.CreateDirectory(dataDirectory);
@@ -63,23 +80,25 @@ internal static class RedisResourceExtensions
         var healthCheck = $"{name}_ping";
         builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException("Redis has no address yet."), name: healthCheck);
 
-        return builder.AddResource(resource)
+        var users = new ServiceUsers(builder, name, (user, userPassword) => SingleServerConnectionString(resource.PrimaryEndpoint, user, userPassword));
+        var redis = builder.AddResource(resource)
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
-            .WithArgs(context =>
+            .WithArgs(async context =>
             {
                 context.Args.Add("--port");
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--bind");
                 context.Args.Add("127.0.0.1");
-                context.Args.Add("--dir");
-                context.Args.Add(resource.DataDirectory);
+                // No --dir: the process runs in its data folder, Redis's default "./", and the dashboard shows no machine path.
                 // Durable like production: the stream survives a restart of the AppHost.
                 context.Args.Add("--appendonly");
                 context.Args.Add("yes");
                 context.Args.Add("--requirepass");
                 context.Args.Add(resource.Password);
+                await users.AddArgumentsAsync(context.Args, forShell: false, context.CancellationToken);
             })
             .WithHealthCheck(healthCheck);
+        return new ShopRedis(redis, partitions, users);
     }
 
     /// <summary>
@@ -87,8 +106,8 @@ internal static class RedisResourceExtensions
     /// so the ports must not change between runs, nor go through a proxy) and the cluster resource over them, which
     /// forms the cluster once every node runs and is healthy once every node says <c>cluster_state:ok</c>.
     /// </summary>
-    private static IResourceBuilder<IResourceWithConnectionString> AddLocalRedisCluster(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password)
+    private static ShopRedis AddLocalRedisCluster(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> password, int partitions)
     {
         var firstPort = builder.Configuration.GetValue("Redis:Cluster:FirstPort", 7379);
         if (firstPort is < 1024 or > 55532)
@@ -99,7 +118,8 @@ internal static class RedisResourceExtensions
         var ports = Enumerable.Range(firstPort, 3).ToArray();
         var cluster = new LocalRedisClusterResource(name, ports, password.Resource);
         var clusterDirectory = Path.Combine(builder.ShopDataDirectory(), $"{name}-cluster");
-        var nodes = ports.Select((port, index) => builder.AddLocalRedisClusterNode($"{name}-node-{index}", port, clusterDirectory, password, cluster)).ToArray();
+        var users = new ServiceUsers(builder, name, cluster.ConnectionStringFor);
+        var nodes = ports.Select((port, index) => builder.AddLocalRedisClusterNode($"{name}-node-{index}", port, clusterDirectory, password, cluster, users)).ToArray();
 
         string? healthConnectionString = null;
         var healthCheck = $"{name}_cluster_state";
@@ -139,7 +159,7 @@ internal static class RedisResourceExtensions
             return Task.CompletedTask;
         });
 
-        return builder.AddResource(cluster)
+        var redis = builder.AddResource(cluster)
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = "RedisCluster",
@@ -147,23 +167,23 @@ internal static class RedisResourceExtensions
                 Properties = [],
             })
             .WithHealthCheck(healthCheck);
+        return new ShopRedis(redis, partitions, users);
     }
 
     private static IResourceBuilder<ExecutableResource> AddLocalRedisClusterNode(
         this IDistributedApplicationBuilder builder, string name, int port, string clusterDirectory,
-        IResourceBuilder<ParameterResource> password, LocalRedisClusterResource cluster)
+        IResourceBuilder<ParameterResource> password, LocalRedisClusterResource cluster, ServiceUsers users)
     {
         var dataDirectory = Path.Combine(clusterDirectory, port.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dataDirectory);
         return builder.AddExecutable(name, "redis-server", dataDirectory)
             .WithEndpoint(name: "tcp", scheme: "tcp", port: port, targetPort: port, isProxied: false)
-            .WithArgs(context =>
+            .WithArgs(async context =>
             {
                 foreach (var argument in new object[]
                          {
                              "--port", port.ToString(CultureInfo.InvariantCulture),
                              "--bind", "127.0.0.1",
-                             "--dir", dataDirectory,
                              "--appendonly", "yes",
                              "--cluster-enabled", "yes",
                              // The node's view of the cluster (ids, slots, peers): what makes the next run find it again.
@@ -175,8 +195,20 @@ internal static class RedisResourceExtensions
                 {
                     context.Args.Add(argument);
                 }
+
+                // ACL users are a node's own: every node learns all of them.
+                await users.AddArgumentsAsync(context.Args, forShell: false, context.CancellationToken);
             })
             .WithParentRelationship(cluster);
+    }
+
+    private static ReferenceExpression SingleServerConnectionString(EndpointReference endpoint, string user, ParameterResource password)
+    {
+        var expression = new ReferenceExpressionBuilder();
+        expression.AppendFormatted(endpoint.Property(EndpointProperty.HostAndPort));
+        expression.AppendLiteral($",user={user},password=");
+        expression.AppendFormatted(password);
+        return expression.Build();
     }
 
     private static bool DockerEngineAnswers()

@@ -17,8 +17,8 @@ public class RunningApp : IAsyncLifetime
 
     public HttpClient Orders { get; private set; } = null!;
 
-    /// <summary>The AppHost's settings beyond its data folder.</summary>
-    protected virtual IEnumerable<string> Settings => [];
+    /// <summary>The AppHost's settings beyond its data folder: Redis in the mode that fits the machine, unless Docker is required.</summary>
+    protected virtual IEnumerable<string> Settings => RedisFixture.DockerRequired ? ["Redis:Mode=Container"] : [];
 
     public async ValueTask InitializeAsync()
     {
@@ -138,6 +138,26 @@ public abstract class AppHostScenarios(RunningApp app)
         var order = await WaitForAsync(orderId, order => order.Status != "Pending");
 
         Assert.Equal("Rejected", order.Status);
+    }
+
+    [Fact]
+    public async Task Services_connect_as_their_own_Redis_users_and_Redis_refuses_none_of_their_commands()
+    {
+        var orderId = await PlaceAsync("e2e-acl", "SKU-003", 1);
+        await WaitForAsync(orderId, order => order.NotifiedAt is not null);
+
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(app.RedisConnectionString);
+        options.AllowAdmin = true;
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var server in redis.GetServers().Where(server => !server.IsReplica))
+        {
+            var clients = (string)(await server.ExecuteAsync("CLIENT", "LIST"))!;
+            users.UnionWith(System.Text.RegularExpressions.Regex.Matches(clients, @" user=(\S+)").Select(match => match.Groups[1].Value));
+        }
+
+        Assert.Superset(new HashSet<string>(["order-service", "inventory-service", "notification-service"], StringComparer.Ordinal), users);
+        Assert.Empty(await AclLog.RefusalsAsync(redis));
     }
 
     protected async Task<Guid> PlaceAsync(string customerId, string sku, int quantity)

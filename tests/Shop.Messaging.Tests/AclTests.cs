@@ -3,30 +3,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Shop.Messaging.Publishing;
 using Shop.Messaging.Retention;
+using Shop.Messaging.Security;
 using Shop.Messaging.Tests.Support;
 using StackExchange.Redis;
 
 namespace Shop.Messaging.Tests;
 
-/// <summary>The least-privilege ACL the README documents for a service is enough for everything the bus does.</summary>
+/// <summary>The least-privilege ACL of <see cref="MessagingAcl"/> (what the AppHost gives each service) is enough for everything the bus does.</summary>
 public sealed class AclTests(RedisFixture redis)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-
-    /// <summary>The README's rule set for a service that publishes to and consumes <paramref name="stream"/>.</summary>
-    public static string[] ServiceAcl(string user, string password, string stream) =>
-    [
-        user, "reset", "on", $">{password}",
-        // Keys: its streams and their dead-letter streams, nothing else.
-        $"~{stream}", $"~{stream}:dead-letter",
-        // Channels: the one StackExchange.Redis listens on for primary changes.
-        "resetchannels", "&__Booksleeve_MasterChanged",
-        // Commands: the connection handshake, health, and the stream commands the bus sends (Lua included).
-        "-@all", "+@connection", "+ping", "+info", "+echo", "+subscribe", "+unsubscribe", "+config|get", "+cluster|nodes",
-        "+xadd", "+xreadgroup", "+xack", "+xautoclaim", "+xclaim", "+xpending", "+xtrim",
-        "+xinfo|groups", "+xinfo|stream", "+xinfo|consumers", "+xgroup|create", "+xgroup|delconsumer",
-        "+evalsha", "+eval", "+script|load", "+client|id", "+client|unblock",
-    ];
 
     [Fact]
     public async Task Bus_runs_as_a_least_privilege_ACL_user_without_a_single_refused_command()
@@ -34,7 +20,7 @@ public sealed class AclTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("orders");
         var user = RedisFixture.UniqueName("svc");
         var password = Guid.NewGuid().ToString("N");
-        await redis.Database.ExecuteAsync("ACL", ["SETUSER", .. ServiceAcl(user, password, stream)]);
+        await redis.Database.ExecuteAsync("ACL", ["SETUSER", .. MessagingAcl.UserRules(user, password, [stream])]);
         try
         {
             var options = ConfigurationOptions.Parse(redis.ConnectionString);
@@ -59,6 +45,8 @@ public sealed class AclTests(RedisFixture redis)
             var complaints = host.Services.GetFakeLogCollector().GetSnapshot()
                 .Where(record => record.Level >= LogLevel.Warning && record.Message.Contains("Dead-lettered", StringComparison.Ordinal) is false).ToList();
             Assert.True(complaints.Count == 0, string.Join(Environment.NewLine, complaints.Select(record => $"{record.Level}: {record.Message} {record.Exception?.Message}")));
+            var refused = (await AclLog.RefusalsAsync(redis.Connection)).Where(refusal => refusal.StartsWith($"{user}:", StringComparison.Ordinal)).ToList();
+            Assert.True(refused.Count == 0, string.Join(Environment.NewLine, refused));
         }
         finally
         {
