@@ -1,3 +1,5 @@
+// The README's dashboard screenshots: `dotnet run --project AppHost`, place the sample orders, then from a folder where
+// `npm install playwright-core` ran: `node <this file> <output folder>` (Debian's chromium; no browser download).
 import { chromium } from 'playwright-core';
 const out = process.argv[2];
 const base = 'http://localhost:15080';
@@ -15,6 +17,7 @@ async function shot(url, file, waitText) {
   console.log('saved', file);
 }
 
+await shot('/', 'dashboard-resources.png', 'orderservice');
 await shot('/traces', 'dashboard-traces.png', null);
 // Open the newest trace that starts at POST /orders.
 await page.getByText('POST /orders', { exact: false }).first().click();

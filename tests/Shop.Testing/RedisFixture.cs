@@ -21,6 +21,13 @@ public sealed class RedisFixture : IAsyncLifetime
     public const string ConnectionStringVariable = "SHOP_TEST_REDIS";
     public const string ClusterConnectionStringVariable = "SHOP_TEST_REDIS_CLUSTER";
 
+    /// <summary>
+    /// <c>SHOP_TEST_REQUIRE_DOCKER=1</c>: the Docker path or nothing — a Redis container that does not start fails the run
+    /// instead of falling back to <c>redis-server</c>, and the end-to-end tests run the AppHost with
+    /// <c>Redis:Mode=Container</c>. What <c>eng/docker-offline.sh test</c> sets, so that a green run proves that path.
+    /// </summary>
+    public static bool DockerRequired { get; } = Environment.GetEnvironmentVariable("SHOP_TEST_REQUIRE_DOCKER") == "1";
+
     private RedisContainer? _container;
     private LocalRedisServer? _localServer;
     private LocalRedisCluster? _cluster;
@@ -135,7 +142,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
     private static async Task<RedisContainer?> TryStartContainerAsync()
     {
-        if (Environment.GetEnvironmentVariable("SHOP_TEST_NO_DOCKER") == "1")
+        if (Environment.GetEnvironmentVariable("SHOP_TEST_NO_DOCKER") == "1" && !DockerRequired)
         {
             return null;
         }
@@ -147,8 +154,8 @@ public sealed class RedisFixture : IAsyncLifetime
             await container.StartAsync(timeout.Token);
             return container;
         }
-#pragma warning disable CA1031 // Any failure here means "no usable Docker"; the next option is tried.
-        catch (Exception)
+#pragma warning disable CA1031 // Any failure here means "no usable Docker"; the next option is tried, unless Docker is required.
+        catch (Exception) when (!DockerRequired)
 #pragma warning restore CA1031
         {
             return null;

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs Shop's two Docker paths on a machine with no image registry: a Docker engine from Debian's packages, and a
+# Redis image built here FROM scratch out of Debian's redis-server, tagged with the names the code pulls.
+#
+#   eng/docker-offline.sh image     start the engine if none answers, build the image (the other commands do this too)
+#   eng/docker-offline.sh test      then `dotnet test`: the tests' Redis comes from Testcontainers, the end-to-end tests
+#                                   run the AppHost with Redis:Mode=Auto, i.e. Aspire's Redis container
+#   eng/docker-offline.sh apphost   then `dotnet run --project AppHost` with Redis:Mode=Container (Ctrl+C ends it)
+#
+# With a registry (a laptop with Docker Desktop) none of this is needed: Docker pulls the real images.
+#
+# What the image is not: it holds Debian's Redis (7.0 on Debian 12) under the tags of newer upstream images, so it
+# proves the wiring (ports, passwords, volumes, health checks, Testcontainers' wait), not those Redis versions. Redis
+# Insight (docker.io/redis/redisinsight) cannot be built here; `apphost` turns it off (Redis:Insight=false).
+#
+# Network: the engine's containers live on its own bridge on this machine, and with --ip-masq=false nothing is
+# translated to any other address: a container reaches this machine and nothing beyond it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command=${1:-image}
+# The images the code asks for: Aspire.Hosting.Redis 13.6 (AddRedis) and the tests' fixture (tests/Shop.Testing/RedisFixture.cs).
+tags=(docker.io/library/redis:8.6 docker.io/library/redis:7.4-alpine)
+state=${SHOP_DOCKER_STATE:-/tmp/shop-docker-offline}
+mkdir -p "$state"
+
+log() { echo "docker-offline: $*"; }
+
+start_engine() {
+  if docker info >/dev/null 2>&1; then
+    log "a Docker engine answers: $(docker info --format '{{.ServerVersion}}')"
+    return
+  fi
+  if ! command -v dockerd >/dev/null 2>&1; then
+    log "no dockerd: installing Debian's docker.io"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+  fi
+  log "starting dockerd (log: $state/dockerd.log)"
+  # setsid: the engine outlives this script, as a system service would; `kill $(cat $state/dockerd.pid)` stops it.
+  setsid dockerd --ip-masq=false --pidfile "$state/dockerd.pid" >"$state/dockerd.log" 2>&1 < /dev/null &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && { log "engine up: $(docker info --format '{{.ServerVersion}}')"; return; }
+    sleep 0.5
+  done
+  log "dockerd did not answer within 30 s; its log ends with:"
+  tail -n 20 "$state/dockerd.log" >&2
+  exit 1
+}
+
+# Copies a file and every shared library it loads, at their own paths, into the root file system $root.
+copy_with_libraries() {
+  local file=$1 target=$2
+  install -D "$(readlink -f "$file")" "$root$target"
+  ldd "$file" | grep -o '/[^ ]*' | while read -r library; do
+    install -D "$(readlink -f "$library")" "$root$library"
+  done
+}
+
+build_image() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    log "no redis-server: installing Debian's redis-server"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  local context
+  context=$(mktemp -d)
+  root=$context/root
+  copy_with_libraries "$(command -v redis-server)" /usr/local/bin/redis-server
+  copy_with_libraries "$(command -v redis-cli)" /usr/local/bin/redis-cli
+  # Aspire starts its Redis container through /bin/sh -c "redis-server --requirepass $REDIS_PASSWORD …".
+  copy_with_libraries /bin/dash /bin/sh
+  mkdir -p "$root/data" "$root/tmp"
+  # The upstream image's entrypoint in one line: arguments that start with '-' are redis-server's. Upstream Redis in
+  # a container also runs without protected mode (connections come through Docker's port mapping, not loopback).
+  cat >"$root/usr/local/bin/docker-entrypoint.sh" <<'EOF'
+#!/bin/sh
+case "$1" in -*|'') set -- redis-server --protected-mode no "$@" ;; redis-server) shift; set -- redis-server --protected-mode no "$@" ;; esac
+exec "$@"
+EOF
+  chmod +x "$root/usr/local/bin/docker-entrypoint.sh"
+  cat >"$context/Dockerfile" <<'EOF'
+FROM scratch
+COPY root/ /
+ENV PATH=/usr/local/bin:/usr/bin:/bin
+WORKDIR /data
+VOLUME /data
+EXPOSE 6379
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["redis-server"]
+EOF
+  local version
+  version=$(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')
+  log "building shop/redis-offline:$version from Debian's redis-server $version"
+  docker build -q -t "shop/redis-offline:$version" "$context" >/dev/null
+  for tag in "${tags[@]}"; do
+    docker tag "shop/redis-offline:$version" "$tag"
+    log "tagged $tag"
+  done
+  rm -rf "$context"
+}
+
+start_engine
+build_image
+case $command in
+  image) ;;
+  test)
+    # Ryuk (Testcontainers' clean-up container) is one more image to pull; the fixture disposes its container itself.
+    export TESTCONTAINERS_RYUK_DISABLED=true
+    # The Docker path or a failure: no quiet fall-back to redis-server, the end-to-end tests in Redis:Mode=Container.
+    export SHOP_TEST_REQUIRE_DOCKER=1 Redis__Insight=false
+    dotnet test "${@:2}"
+    ;;
+  apphost)
+    exec dotnet run --project AppHost -- Redis:Mode=Container Redis:Insight=false "${@:2}"
+    ;;
+  *)
+    echo "usage: eng/docker-offline.sh [image|test|apphost] [arguments for dotnet]" >&2
+    exit 2
+    ;;
+esac
