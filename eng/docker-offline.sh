@@ -109,6 +109,10 @@ case $command in
     export TESTCONTAINERS_RYUK_DISABLED=true
     # The Docker path or a failure: no quiet fall-back to redis-server, the end-to-end tests in Redis:Mode=Container.
     export SHOP_TEST_REQUIRE_DOCKER=1 Redis__Insight=false
+    # Testcontainers speaks Docker API 1.44 (Docker 25+) unless told otherwise; Debian 12's engine (20.10) tops out at
+    # 1.41 and refuses newer clients ("client version 1.44 is too new"). The engine's own version is always understood.
+    DOCKER_API_VERSION=$(docker version --format '{{.Server.APIVersion}}')
+    export DOCKER_API_VERSION
     dotnet test "${@:2}"
     ;;
   apphost)

@@ -26,7 +26,7 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task OrderPlaced_entries_deleted_before_InventoryService_read_them_are_re_driven()
     {
-        await using var shop = await ChaosShop.StartAsync(settings: FastDeadlines);
+        await using var shop = await ShopUnderChaos.StartAsync(settings: FastDeadlines);
         var stock = await Invariants.StockAsync(shop);
         var inventory = shop.Services.Inventory[0];
 
@@ -50,7 +50,7 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task Redis_restarted_from_an_AOF_copied_before_the_last_writes()
     {
-        await using var shop = await ChaosShop.StartAsync(settings: FastDeadlines);
+        await using var shop = await ShopUnderChaos.StartAsync(settings: FastDeadlines);
         var stock = await Invariants.StockAsync(shop);
 
         await shop.PlaceBurstAsync(20);
@@ -73,7 +73,7 @@ public sealed class BrokerLossTests
     public async Task InventoryService_down_longer_than_every_re_drive_leaves_orders_rejected_and_no_stock_held()
     {
         var deadlines = new Dictionary<string, string>(FastDeadlines) { ["Orders__ReservationTimeout"] = "00:00:01", ["Orders__MaxRedrives"] = "2" };
-        await using var shop = await ChaosShop.StartAsync(settings: deadlines);
+        await using var shop = await ShopUnderChaos.StartAsync(settings: deadlines);
         var stock = await Invariants.StockAsync(shop);
         var inventory = shop.Services.Inventory[0];
 
@@ -107,7 +107,7 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task Re_driven_entries_written_twice_change_nothing()
     {
-        await using var shop = await ChaosShop.StartAsync(settings: FastDeadlines);
+        await using var shop = await ShopUnderChaos.StartAsync(settings: FastDeadlines);
         var stock = await Invariants.StockAsync(shop);
         var inventory = shop.Services.Inventory[0];
 
@@ -133,10 +133,10 @@ public sealed class BrokerLossTests
         await Invariants.HoldAsync(shop, stock);
     }
 
-    private static async Task<StreamEntry[]> EntriesAsync(ChaosShop shop, string stream, string type) =>
+    private static async Task<StreamEntry[]> EntriesAsync(ShopUnderChaos shop, string stream, string type) =>
         [.. (await shop.Database.StreamRangeAsync(stream)).Where(entry => entry["type"] == type)];
 
-    private static async Task AssertNoneTimedOutAsync(ChaosShop shop)
+    private static async Task AssertNoneTimedOutAsync(ShopUnderChaos shop)
     {
         foreach (var orderId in shop.AcceptedOrders)
         {

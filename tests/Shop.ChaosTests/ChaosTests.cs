@@ -18,7 +18,7 @@ public sealed class ChaosTests
     [Fact]
     public async Task InventoryService_killed_during_a_burst_and_restarted()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
         var inventory = shop.Services.Inventory[0];
 
@@ -36,13 +36,13 @@ public sealed class ChaosTests
     [Fact]
     public async Task One_of_two_InventoryService_instances_killed_and_never_restarted()
     {
-        await using var shop = await ChaosShop.StartAsync(inventoryInstances: 2);
+        await using var shop = await ShopUnderChaos.StartAsync(inventoryInstances: 2);
         var stock = await Invariants.StockAsync(shop);
 
         await shop.PlaceBurstAsync(60, midway: () =>
         {
             shop.Services.Inventory[1].Kill();
-            Injected($"kill -9 one of two InventoryService instances after a third of 60 orders, never restarted (ReclaimAfter {ChaosShop.ReclaimAfter.TotalSeconds} s)");
+            Injected($"kill -9 one of two InventoryService instances after a third of 60 orders, never restarted (ReclaimAfter {ShopUnderChaos.ReclaimAfter.TotalSeconds} s)");
             return Task.CompletedTask;
         });
 
@@ -52,7 +52,7 @@ public sealed class ChaosTests
     [Fact]
     public async Task OrderService_killed_right_after_answering_202()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
 
         for (var i = 0; i < 3; i++)
@@ -70,7 +70,7 @@ public sealed class ChaosTests
     [Fact]
     public async Task Redis_killed_and_restarted_from_its_AOF()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
         var ordersBefore = 0L;
 
@@ -94,7 +94,7 @@ public sealed class ChaosTests
     [Fact]
     public async Task Redis_frozen_longer_than_the_client_timeouts_then_resumed()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
         Task? thaw = null;
 
@@ -117,7 +117,7 @@ public sealed class ChaosTests
     [Fact]
     public async Task Poison_entry_written_into_a_stream_is_dead_lettered_and_nothing_else_is()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
 
         await shop.PlaceBurstAsync(10);
@@ -143,7 +143,7 @@ public sealed class ChaosTests
     [Fact]
     public async Task Same_events_written_twice_are_applied_once()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
         await shop.PlaceBurstAsync(20);
         await Invariants.HoldAsync(shop, stock);
@@ -170,9 +170,9 @@ public sealed class ChaosTests
     [Fact]
     public async Task Handler_slower_than_ReclaimAfter_is_not_run_twice()
     {
-        await using var shop = await ChaosShop.StartAsync(inventoryInstances: 2);
+        await using var shop = await ShopUnderChaos.StartAsync(inventoryInstances: 2);
         var stock = await Invariants.StockAsync(shop);
-        var hold = ChaosShop.ReclaimAfter * 2;
+        var hold = ShopUnderChaos.ReclaimAfter * 2;
 
         // Another process holds the inventory database's write lock, so every OrderPlaced handler blocks (SQLite's busy
         // timeout) for longer than ReclaimAfter. Heartbeats must keep the entries claimed: no second instance takes one.

@@ -13,7 +13,7 @@ public sealed class ClusterFailoverTests
     [Fact]
     public async Task Cluster_primary_killed_while_orders_flow_and_its_replica_takes_over()
     {
-        await using var shop = await ChaosShop.StartOnClusterAsync(partitions: 3);
+        await using var shop = await ShopUnderChaos.StartOnClusterAsync(partitions: 3);
         var cluster = shop.Cluster!;
         var stock = await Invariants.StockAsync(shop);
         Task? failover = null;

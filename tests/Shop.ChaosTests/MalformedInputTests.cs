@@ -23,7 +23,7 @@ public sealed class MalformedInputTests
     [Fact]
     public async Task Every_malformed_order_gets_a_ProblemDetails_error_and_every_valid_one_goes_through()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
         using var orders = shop.Client(shop.Services.Orders);
         var bodies = MalformedBodies().ToList();
@@ -56,7 +56,7 @@ public sealed class MalformedInputTests
     [Fact]
     public async Task Every_malformed_entry_is_dead_lettered_with_its_reason_and_every_valid_order_goes_through()
     {
-        await using var shop = await ChaosShop.StartAsync();
+        await using var shop = await ShopUnderChaos.StartAsync();
         var stock = await Invariants.StockAsync(shop);
         var entries = MalformedEntries().ToList();
         var ids = new List<string>();
@@ -81,7 +81,7 @@ public sealed class MalformedInputTests
         await Invariants.HoldAsync(shop, stock, expectedDeadLetters: ids);
     }
 
-    private static async Task<StreamEntry[]> DeadLettersOfAsync(ChaosShop shop, string group) =>
+    private static async Task<StreamEntry[]> DeadLettersOfAsync(ShopUnderChaos shop, string group) =>
         [.. (await shop.Database.StreamRangeAsync("orders:dead-letter")).Where(entry => entry["group"] == group)];
 
     /// <summary>Malformed bodies derived from a valid one: broken syntax, wrong types, values out of range, oversize.</summary>

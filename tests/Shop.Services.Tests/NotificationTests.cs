@@ -90,7 +90,7 @@ public sealed class NotificationTests(RedisFixture redis)
     [Fact]
     public async Task Low_stock_makes_one_notification_for_the_operations_team()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
 
         // SKU-006 has 3 units and a threshold of 1: taking all 3 crosses it.
         var orderId = await shop.PlaceOrderAsync("c-7", ("SKU-006", 3));

@@ -14,7 +14,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     [Fact]
     public async Task Order_with_stock_is_confirmed_and_notified_exactly_once()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
 
         var orderId = await shop.PlaceOrderAsync("c-1", ("SKU-001", 2));
 
@@ -28,7 +28,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     [Fact]
     public async Task Order_over_stock_is_rejected_with_a_reason_and_leaves_all_stock_untouched()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
 
         // The first line fits, the second does not: all or nothing, so neither is reserved.
         var orderId = await shop.PlaceOrderAsync("c-2", ("SKU-002", 1), ("SKU-006", 4));
@@ -50,7 +50,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     {
         // OrderService cannot know the catalog (it lives in InventoryService): a well-formed but unknown SKU is
         // accepted, and inventory's answer rejects it.
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
 
         var orderId = await shop.PlaceOrderAsync("c-10", ("SKU-001", 1), ("SKU-999", 1));
 
@@ -62,7 +62,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     [Fact]
     public async Task Cancelling_a_confirmed_order_gives_its_stock_back()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
         var orderId = await shop.PlaceOrderAsync("c-3", ("SKU-003", 5));
         await shop.WaitForOrderAsync(orderId, o => o.Status == "Confirmed", "the order to be confirmed");
 
@@ -77,7 +77,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     [Fact]
     public async Task Cancelling_a_pending_order_releases_whatever_gets_reserved()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
         var orderId = await shop.PlaceOrderAsync("c-8", ("SKU-005", 20));
 
         // At once, before inventory has answered (or just after: either way nothing may stay reserved).
@@ -93,7 +93,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     [Fact]
     public async Task Cancelling_a_rejected_order_is_a_conflict()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
         var orderId = await shop.PlaceOrderAsync("c-4", ("SKU-006", 99));
         await shop.WaitForOrderAsync(orderId, o => o.Status == "Rejected", "the order to be rejected");
 
@@ -106,7 +106,7 @@ public sealed class OrderFlowTests(RedisFixture redis)
     [Fact]
     public async Task Fifty_concurrent_orders_for_ten_units_reserve_exactly_ten_and_reject_the_rest()
     {
-        await using var shop = Support.Shop.Start(redis);
+        await using var shop = ShopInProcess.Start(redis);
 
         var orderIds = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => shop.PlaceOrderAsync($"rush-{i}", ("SKU-004", 1))));
 

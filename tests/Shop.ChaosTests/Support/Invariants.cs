@@ -16,7 +16,7 @@ public static class Invariants
     /// <param name="shop">The system under test.</param>
     /// <param name="stockBefore">available + reserved per SKU before the first order.</param>
     /// <param name="expectedDeadLetters">Ids of the only entries allowed in dead-letter streams (original ids).</param>
-    public static async Task HoldAsync(ChaosShop shop, IReadOnlyDictionary<string, int> stockBefore, IReadOnlyCollection<string>? expectedDeadLetters = null)
+    public static async Task HoldAsync(ShopUnderChaos shop, IReadOnlyDictionary<string, int> stockBefore, IReadOnlyCollection<string>? expectedDeadLetters = null)
     {
         var orders = shop.AcceptedOrders;
 
@@ -134,6 +134,6 @@ public static class Invariants
     }
 
     /// <summary>available + reserved per SKU: the quantity the invariants conserve.</summary>
-    public static async Task<Dictionary<string, int>> StockAsync(ChaosShop shop) =>
+    public static async Task<Dictionary<string, int>> StockAsync(ShopUnderChaos shop) =>
         (await shop.ProductsAsync()).ToDictionary(pair => pair.Key, pair => pair.Value.Available + pair.Value.Reserved);
 }

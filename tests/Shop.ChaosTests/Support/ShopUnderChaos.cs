@@ -10,7 +10,7 @@ namespace Shop.ChaosTests.Support;
 /// three services as real processes against it, configured for fast failure handling (<see cref="ReclaimAfter"/>) so
 /// faults resolve in seconds.
 /// </summary>
-public sealed class ChaosShop : IAsyncDisposable
+public sealed class ShopUnderChaos : IAsyncDisposable
 {
     public static readonly TimeSpan ReclaimAfter = TimeSpan.FromSeconds(3);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -20,7 +20,7 @@ public sealed class ChaosShop : IAsyncDisposable
 
     private readonly LocalRedisServer? _redis;
 
-    private ChaosShop(
+    private ShopUnderChaos(
         LocalRedisServer? redis, LocalRedisCluster? cluster, int partitions, ShopProcesses services, string directory, ConnectionMultiplexer connection)
     {
         _redis = redis;
@@ -65,21 +65,21 @@ public sealed class ChaosShop : IAsyncDisposable
 
     /// <param name="inventoryInstances">InventoryService processes sharing one database.</param>
     /// <param name="settings">More settings for every service (environment variable names), over the defaults below.</param>
-    public static async Task<ChaosShop> StartAsync(int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ShopUnderChaos> StartAsync(int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null)
     {
         var redis = await LocalRedisServer.StartAsync(appendOnly: true);
         return await StartServicesAsync(redis, null, redis.ConnectionString, partitions: 1, inventoryInstances, settings);
     }
 
     /// <summary>On a 3-primary Redis Cluster with one replica each, every stream in <paramref name="partitions"/> partitions.</summary>
-    public static async Task<ChaosShop> StartOnClusterAsync(int partitions = 3)
+    public static async Task<ShopUnderChaos> StartOnClusterAsync(int partitions = 3)
     {
         var cluster = await LocalRedisCluster.StartAsync();
         // allowAdmin: Aspire's Redis health check asks a cluster for CLUSTER INFO, which StackExchange.Redis sends only then.
         return await StartServicesAsync(null, cluster, $"{cluster.ConnectionString},allowAdmin=true", partitions, inventoryInstances: 1, settings: null);
     }
 
-    private static async Task<ChaosShop> StartServicesAsync(
+    private static async Task<ShopUnderChaos> StartServicesAsync(
         LocalRedisServer? redis, LocalRedisCluster? cluster, string connectionString, int partitions, int inventoryInstances,
         IReadOnlyDictionary<string, string>? settings)
     {
@@ -105,7 +105,7 @@ public sealed class ChaosShop : IAsyncDisposable
         var services = ShopProcesses.Create(connectionString, directory, inventoryInstances, environment);
         await services.StartAsync();
         var connection = await ConnectionMultiplexer.ConnectAsync($"{connectionString},abortConnect=false");
-        return new ChaosShop(redis, cluster, partitions, services, directory, connection);
+        return new ShopUnderChaos(redis, cluster, partitions, services, directory, connection);
     }
 
     public HttpClient Client(ServiceProcess service) => new() { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };

@@ -6,9 +6,9 @@ using Shop.OrderService.Data;
 namespace Shop.Services.Tests.Support;
 
 /// <summary>The three services in one test process, sharing one Redis database of their own.</summary>
-public sealed class Shop : IAsyncDisposable
+public sealed class ShopInProcess : IAsyncDisposable
 {
-    private Shop(RedisFixture redis, int database, IDictionary<string, string?>? settings)
+    private ShopInProcess(RedisFixture redis, int database, IDictionary<string, string?>? settings)
     {
         var connectionString = redis.ConnectionStringFor(database);
         Orders = new ServiceHost<OrderDb>(connectionString, "orderdb", settings);
@@ -28,9 +28,9 @@ public sealed class Shop : IAsyncDisposable
 
     public HttpClient NotificationsClient => field ??= Notifications.CreateClient();
 
-    public static Shop Start(RedisFixture redis, IDictionary<string, string?>? settings = null)
+    public static ShopInProcess Start(RedisFixture redis, IDictionary<string, string?>? settings = null)
     {
-        var shop = new Shop(redis, redis.UniqueDatabase(), settings);
+        var shop = new ShopInProcess(redis, redis.UniqueDatabase(), settings);
         // Creating the clients starts the hosts: migrations, seed, consumer groups.
         _ = shop.OrdersClient;
         _ = shop.InventoryClient;
