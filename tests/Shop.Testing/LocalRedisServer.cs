@@ -221,6 +221,11 @@ public sealed class LocalRedisServer : IDisposable
             {
                 return false;
             }
+            catch (RedisServerException exception) when (exception.Message.StartsWith("LOADING", StringComparison.Ordinal))
+            {
+                // Accepting connections already, still reading its AOF: not answering yet.
+                return false;
+            }
         }, TimeSpan.FromSeconds(20), "redis-server to answer PING");
     }
 
