@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -74,7 +75,24 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
                 .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation());
+                .AddEntityFrameworkCoreInstrumentation(ef =>
+                {
+                    // Background polls (the outbox sweep, the saga's deadline scan, pruning) query outside any request or
+                    // delivery: a trace of one SELECT every few seconds would bury the orders' traces. The filter runs
+                    // with the command's own span current, so "inside a trace" means that span has a parent.
+                    ef.Filter = (_, _) => Activity.Current?.Parent is not null;
+                    // SQLite's "server" is its file, a full machine path in every span: the file's name says which database.
+                    ef.EnrichWithIDbCommand = (activity, _) =>
+                    {
+                        foreach (var tag in (ReadOnlySpan<string>)["peer.service", "server.address"])
+                        {
+                            if (activity.GetTagItem(tag) is string path && Path.IsPathRooted(path))
+                            {
+                                activity.SetTag(tag, Path.GetFileName(path));
+                            }
+                        }
+                    };
+                }));
 
         // The AppHost sets the endpoint; run alone, a service exports nothing and costs nothing.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -1,5 +1,6 @@
 // The README's dashboard screenshots: `dotnet run --project AppHost`, place the sample orders, then from a folder where
-// `npm install playwright-core` ran: `node <this file> <output folder>` (Debian's chromium; no browser download).
+// `npm install playwright-core` ran: `node <this file> <output folder>` (Debian's chromium; no browser download). The
+// dashboard shows no machine path: redis-server runs in its data folder, SQLite spans name the file, not its path.
 import { chromium } from 'playwright-core';
 const out = process.argv[2];
 const base = 'http://localhost:15080';
@@ -18,8 +19,8 @@ async function shot(url, file, waitText) {
 }
 
 await shot('/', 'dashboard-resources.png', 'orderservice');
-await shot('/traces', 'dashboard-traces.png', null);
-// Open the newest trace that starts at POST /orders.
+// One order's trace: POST one order with curl first (the sample-orders command puts 20 orders in one trace).
+await page.goto(base + '/traces', { waitUntil: 'networkidle' });
 await page.getByText('POST /orders', { exact: false }).first().click();
 await page.waitForTimeout(3000);
 await page.screenshot({ path: `${out}/dashboard-order-trace.png` });
