@@ -28,4 +28,8 @@ builder.AddProject<Projects.InventoryService>("inventoryservice").WithSqlite("in
 builder.AddProject<Projects.NotificationService>("notificationservice").WithSqlite("notificationdb", data).WithoutDevelopmentCertificate()
     .WithShopRedis(redis, user: "notification-service", streams: ["orders", "inventory", "notifications"]);
 
+// The streams console: what the dashboard does not show — the streams themselves, their groups, consumers, pending
+// entries and dead letters, live — and the replay of dead letters after a fix.
+builder.AddShopStreamsConsole(redis);
+
 builder.Build().Run();

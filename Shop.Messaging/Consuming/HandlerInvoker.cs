@@ -88,7 +88,7 @@ internal sealed class HandlerInvoker(
         if (delivery.DeliveryCount >= maxDeliveries)
         {
             activity?.SetTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
-            return await deadLetters.TryWriteAsync(stream, delivery, $"{failure.GetType().FullName}: {failure.Message}").ConfigureAwait(false);
+            return await deadLetters.TryWriteAsync(stream, delivery, FailureReason.Of(failure)).ConfigureAwait(false);
         }
 
         // Redelivered after ReclaimAfter (to this consumer or another), which counts as the next delivery. Entries

@@ -40,4 +40,10 @@ public static class EntryFields
 
     /// <summary>Dead letters: the entry's id in its original stream.</summary>
     public const string OriginalId = "originalId";
+
+    /// <summary>
+    /// How often the entry was replayed from its dead-letter stream (the streams console writes it on the re-published
+    /// entry; a dead letter of a replayed entry carries it on). Consumers ignore it.
+    /// </summary>
+    public const string Replays = "replays";
 }
