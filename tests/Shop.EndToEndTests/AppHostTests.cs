@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Shop.Testing;
@@ -17,6 +20,12 @@ public class RunningApp : IAsyncLifetime
 
     public HttpClient Orders { get; private set; } = null!;
 
+    public HttpClient StreamsConsole { get; private set; } = null!;
+
+    /// <summary>What a click on a resource's command in the dashboard does.</summary>
+    public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command) =>
+        _app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, TestContext.Current.CancellationToken);
+
     /// <summary>The AppHost's settings beyond its data folder: Redis in the mode that fits the machine, unless Docker is required.</summary>
     protected virtual IEnumerable<string> Settings => RedisFixture.DockerRequired ? ["Redis:Mode=Container"] : [];
 
@@ -24,17 +33,18 @@ public class RunningApp : IAsyncLifetime
     {
         var cancellation = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"Shop:DataDirectory={_data}", .. Settings], cancellation);
+            [$"Shop:DataDirectory={_data}", "Console:AllowReplay=true", .. Settings], cancellation);
         _app = await builder.BuildAsync(cancellation);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(StartTimeout);
         await _app.StartAsync(timeout.Token);
-        foreach (var resource in new[] { "redis", "orderservice", "inventoryservice", "notificationservice" })
+        foreach (var resource in new[] { "redis", "orderservice", "inventoryservice", "notificationservice", "streamsconsole" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
 
         Orders = _app.CreateHttpClient("orderservice");
+        StreamsConsole = _app.CreateHttpClient("streamsconsole");
         RedisConnectionString = await _app.GetConnectionStringAsync("redis", timeout.Token)
                                 ?? throw new InvalidOperationException("The redis resource has no connection string.");
     }
@@ -45,6 +55,7 @@ public class RunningApp : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Orders?.Dispose();
+        StreamsConsole?.Dispose();
         await _app.DisposeAsync();
         try
         {
@@ -158,6 +169,37 @@ public abstract class AppHostScenarios(RunningApp app)
 
         Assert.Superset(new HashSet<string>(["order-service", "inventory-service", "notification-service"], StringComparer.Ordinal), users);
         Assert.Empty(await AclLog.RefusalsAsync(redis));
+    }
+
+    [Fact]
+    public async Task Streams_console_shows_every_stream_and_its_dashboard_command_replays_the_dead_letters()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        // An order through the whole saga first: every group, and with it every stream, exists then.
+        await WaitForAsync(await PlaceAsync("e2e-console", "SKU-005", 1), order => order.NotifiedAt is not null);
+        var streams = default(JsonElement);
+        await Wait.UntilAsync(async () =>
+        {
+            streams = await app.StreamsConsole.GetFromJsonAsync<JsonElement>("/api/streams", cancellation);
+            return streams.EnumerateArray().Select(stream => stream.GetProperty("name").GetString()!).ToHashSet()
+                .IsSupersetOf(["orders", "inventory", "notifications"]);
+        }, TimeSpan.FromSeconds(30), "the console to list orders, inventory and notifications");
+        var orders = streams.EnumerateArray().Single(stream => stream.GetProperty("name").GetString() == "orders");
+
+        // A poison entry in the first key of orders (the stream, or its first partition): each group dead-letters it.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
+        await redis.GetDatabase().StreamAddAsync(orders.GetProperty("keys")[0].GetString(),
+            [new("id", "not-a-guid"), new("type", "OrderPlaced"), new("data", "{}"), new("occurredAt", "2026-12-03T10:00:00Z"), new("source", "e2e")]);
+        await Wait.UntilAsync(async () => (await DeadLettersAsync()).GetProperty("total").GetInt64() >= 2, TimeSpan.FromSeconds(60), "the poison entry dead-lettered");
+
+        var result = await app.ExecuteCommandAsync("streamsconsole", "replay-dead-letters");
+
+        Assert.True(result.Success, result.Message);
+        // Put back unfixed, it fails again: the new dead letters say it was replayed once.
+        await Wait.UntilAsync(async () => (await DeadLettersAsync()).GetProperty("deadLetters").EnumerateArray()
+            .Count(deadLetter => deadLetter.GetProperty("replays").ValueKind == JsonValueKind.String) >= 2, TimeSpan.FromSeconds(60), "the replayed poison dead-lettered again");
+
+        async Task<JsonElement> DeadLettersAsync() => await app.StreamsConsole.GetFromJsonAsync<JsonElement>("/api/dead-letters", cancellation);
     }
 
     protected async Task<Guid> PlaceAsync(string customerId, string sku, int quantity)
