@@ -5,8 +5,20 @@ namespace Shop.Messaging.Events;
 /// <summary>Naming rules for the keys the bus writes: partitions of a stream, and dead-letter streams.</summary>
 public static class StreamNames
 {
+    private const string DeadLetterSuffix = ":dead-letter";
+
     /// <summary>The stream that receives the entries of <paramref name="key"/> (a stream or one of its partitions) that could not be handled.</summary>
-    public static string DeadLetter(string key) => $"{key}:dead-letter";
+    public static string DeadLetter(string key) => key + DeadLetterSuffix;
+
+    /// <summary>
+    /// The key whose dead letters <paramref name="key"/> holds (<c>orders:{2}:dead-letter</c> → <c>orders:{2}</c>), or
+    /// null when <paramref name="key"/> is no dead-letter stream.
+    /// </summary>
+    public static string? DeadLetterSource(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.EndsWith(DeadLetterSuffix, StringComparison.Ordinal) ? key[..^DeadLetterSuffix.Length] : null;
+    }
 
     /// <summary>
     /// The key of partition <paramref name="index"/> of <paramref name="stream"/>: <c>orders:{2}</c>. The braces are a

@@ -12,7 +12,6 @@ namespace Shop.StreamsConsole.Reading;
 internal sealed class StreamCatalog(IConnectionMultiplexer redis, TimeProvider time)
 {
     private static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(1);
-    private const string DeadLetterSuffix = ":dead-letter";
     private readonly SemaphoreSlim _scanning = new(1, 1);
     private (IReadOnlyList<CatalogStream> Streams, DateTimeOffset At)? _last;
 
@@ -72,8 +71,9 @@ internal sealed class StreamCatalog(IConnectionMultiplexer redis, TimeProvider t
         var streams = new SortedDictionary<string, (List<(int? Partition, string Key)> Keys, List<string> DeadLetters)>(StringComparer.Ordinal);
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
-            var deadLetter = key.EndsWith(DeadLetterSuffix, StringComparison.Ordinal);
-            var (name, partition) = StreamNames.Parse(deadLetter ? key[..^DeadLetterSuffix.Length] : key);
+            var source = StreamNames.DeadLetterSource(key);
+            var deadLetter = source is not null;
+            var (name, partition) = StreamNames.Parse(source ?? key);
             if (!streams.TryGetValue(name, out var stream))
             {
                 stream = ([], []);

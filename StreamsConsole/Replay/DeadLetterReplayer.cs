@@ -17,7 +17,6 @@ namespace Shop.StreamsConsole.Replay;
 /// </summary>
 internal sealed class DeadLetterReplayer(IConnectionMultiplexer redis, StreamCatalog catalog, ILogger<DeadLetterReplayer> logger)
 {
-    private const string DeadLetterSuffix = ":dead-letter";
     private const int ReadChunk = 100;
 
     /// <summary>The dead letter <paramref name="id"/> of <paramref name="deadLetterKey"/>; null when there is none (replayed already, or never there).</summary>
@@ -78,7 +77,8 @@ internal sealed class DeadLetterReplayer(IConnectionMultiplexer redis, StreamCat
 
     private async Task<ReplayedEntry> PutBackAsync(IDatabase database, string deadLetterKey, StreamEntry deadLetter, string requestedBy)
     {
-        var original = deadLetterKey[..^DeadLetterSuffix.Length];
+        var original = StreamNames.DeadLetterSource(deadLetterKey)
+                       ?? throw new ArgumentException($"'{deadLetterKey}' is no dead-letter stream.", nameof(deadLetterKey));
         var replays = deadLetter.Values.FirstOrDefault(field => field.Name == EntryFields.Replays).Value is { IsNull: false } counted
                       && int.TryParse((string?)counted, NumberStyles.None, CultureInfo.InvariantCulture, out var before)
             ? before + 1

@@ -12,6 +12,18 @@ public sealed class FailureTests(RedisFixture redis)
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
 
     [Fact]
+    public void Dead_letter_reason_names_every_exception_of_the_chain_outer_to_inner()
+    {
+        var failure = new InvalidOperationException("See the inner exception for details.",
+            new IOException("the disk said no", new UnauthorizedAccessException("read-only file")));
+
+        Assert.Equal(
+            "System.InvalidOperationException: See the inner exception for details. ---> System.IO.IOException: the disk said no"
+            + " ---> System.UnauthorizedAccessException: read-only file",
+            Shop.Messaging.Consuming.FailureReason.Of(failure));
+    }
+
+    [Fact]
     public async Task Failing_handler_is_retried_then_dead_lettered_after_MaxDeliveries_while_later_entries_flow()
     {
         var stream = RedisFixture.UniqueName("orders");

@@ -37,6 +37,14 @@ public sealed class PartitioningTests
     }
 
     [Theory]
+    [InlineData("orders:{2}:dead-letter", "orders:{2}")]
+    [InlineData("orders:dead-letter", "orders")]
+    [InlineData("orders:{2}", null)]
+    [InlineData("dead-letter", null)]
+    public void A_dead_letter_key_names_the_key_it_holds_the_dead_letters_of(string key, string? source) =>
+        Assert.Equal(source, StreamNames.DeadLetterSource(key));
+
+    [Theory]
     [InlineData("orders:{2}", "orders", 2)]
     [InlineData("orders", "orders", null)]
     [InlineData("shop:orders:{11}", "shop:orders", 11)]
