@@ -32,12 +32,11 @@ public sealed class LocalRedisCluster : IAsyncDisposable
         var timeout = ((long)(nodeTimeout ?? TimeSpan.FromSeconds(1)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var starts = Enumerable.Range(0, primaries * (1 + replicasEach)).Select(_ => LocalRedisServer.StartAsync(
             appendOnly: appendOnly,
+            clusterBus: true,
             extraArguments:
             [
-                "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", timeout,
-                "--cluster-port", LocalRedisServer.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
                 // A replica whose primary is gone takes over however long it was cut off: tests kill primaries on purpose.
                 "--cluster-replica-validity-factor", "0",
             ],

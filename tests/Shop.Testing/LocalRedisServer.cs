@@ -36,23 +36,36 @@ public sealed class LocalRedisServer : IDisposable
     /// <param name="appendOnly">AOF on (the tests' default: durable like production); off for benchmarks that measure the bus, not the disk.</param>
     /// <param name="port">The port to listen on; a free one when not given.</param>
     /// <param name="extraArguments">More <c>redis-server</c> arguments, e.g. a cluster node's or a replica's.</param>
+    /// <param name="clusterBus">A cluster node: <c>--cluster-enabled yes</c> and a free port of its own for the cluster bus.</param>
     /// <param name="cancellationToken">Cancels waiting for the server to answer.</param>
     public static async Task<LocalRedisServer> StartAsync(
-        bool appendOnly = true, int? port = null, IReadOnlyList<string>? extraArguments = null, CancellationToken cancellationToken = default)
+        bool appendOnly = true, int? port = null, IReadOnlyList<string>? extraArguments = null, bool clusterBus = false,
+        CancellationToken cancellationToken = default)
     {
-        var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
-        port ??= FreeLoopbackPort();
-        extraArguments ??= [];
-        var server = new LocalRedisServer(Launch(directory, port.Value, appendOnly, extraArguments), directory, port.Value, appendOnly, extraArguments);
-        try
+        // A port found free can be taken by another process before redis-server binds it (many suites start servers at
+        // once): then it exits at start saying so, and is started again on other ports — unless the caller chose the port.
+        for (var attempt = 1; ; attempt++)
         {
-            await server.WaitUntilAnsweringAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
+            var directory = Directory.CreateTempSubdirectory("shop-redis-").FullName;
+            var chosenPort = port ?? FreeLoopbackPort();
+            IReadOnlyList<string> arguments = clusterBus
+                ? ["--cluster-enabled", "yes", "--cluster-port", FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture), .. extraArguments ?? []]
+                : extraArguments ?? [];
+            var server = new LocalRedisServer(Launch(directory, chosenPort, appendOnly, arguments), directory, chosenPort, appendOnly, arguments);
+            try
+            {
+                await server.WaitUntilAnsweringAsync(cancellationToken);
+                return server;
+            }
+            catch (PortTakenException) when (attempt < 3 && (port is null || clusterBus))
+            {
+                server.Dispose();
+            }
+            catch
+            {
+                server.Dispose();
+                throw;
+            }
         }
     }
 
@@ -143,6 +156,13 @@ public sealed class LocalRedisServer : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    private const string LogFileName = "redis.log";
+
+    private string LogFile => Path.Combine(_directory, LogFileName);
+
+    /// <summary>The server could not bind a port that was free a moment before.</summary>
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
+
     private static Process Launch(string directory, int port, bool appendOnly, IReadOnlyList<string> extraArguments)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException("redis-server is not on the PATH.");
@@ -163,7 +183,7 @@ public sealed class LocalRedisServer : IDisposable
                      "--daemonize", "no",
                      // Service tests isolate themselves by database (the stream names are fixed by the contract).
                      "--databases", "1024",
-                     "--logfile", Path.Combine(directory, "redis.log"),
+                     "--logfile", Path.Combine(directory, LogFileName),
                  }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);
@@ -207,8 +227,10 @@ public sealed class LocalRedisServer : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException(
-                    $"redis-server exited with code {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)}");
+                // redis-server writes why to its log file, not to stderr.
+                var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile, cancellationToken) : "";
+                var why = $"redis-server exited with code {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync(cancellationToken)}{log[Math.Max(0, log.Length - 2000)..]}";
+                throw log.Contains("Address already in use", StringComparison.Ordinal) ? new PortTakenException(why) : new InvalidOperationException(why);
             }
 
             try
