@@ -21,7 +21,7 @@ internal sealed class DeadLetters(IConnectionMultiplexer redis, StreamCatalog ca
         var totals = await Task.WhenAll(streams.SelectMany(stream => stream.DeadLetterKeys).Select(key => database.StreamLengthAsync(key)));
         var deadLetters = pages
             .SelectMany(page => page.Page.Entries.Select(entry => From(page.Stream.Name, entry)))
-            .OrderByDescending(view => view.Id, Comparer<string>.Create(EntryId.Compare))
+            .OrderByDescending(view => view.Id, EntryId.Order)
             .Take(options.Value.PageSize)
             .ToList();
         return new DeadLettersPage(options.Value.AllowReplay, totals.Sum(), deadLetters);

@@ -19,9 +19,8 @@ internal static partial class EntryId
             : DateTimeOffset.MaxValue;
     }
 
-    /// <summary>Orders ids as Redis does: by milliseconds, then by sequence.</summary>
-    public static int Compare(string left, string right) =>
-        Parts(left).CompareTo(Parts(right));
+    /// <summary>Orders ids as Redis does: by milliseconds, then by sequence (not as text: <c>9-0</c> comes before <c>10-0</c>).</summary>
+    public static IComparer<string> Order { get; } = Comparer<string>.Create((left, right) => Parts(left).CompareTo(Parts(right)));
 
     private static (ulong Milliseconds, ulong Sequence) Parts(string id) =>
         TryParts(id, out var parts) ? parts : throw new FormatException($"'{id}' is not a stream entry id.");

@@ -23,7 +23,7 @@ internal sealed class StreamEntries(IConnectionMultiplexer redis, EntryViews vie
             key, minId: "-", maxId: before is null ? "+" : $"({before}", count: count + 1, messageOrder: Order.Descending))));
         var merged = pages
             .SelectMany(page => page.Entries.Select(entry => (page.Key, Entry: entry)))
-            .OrderByDescending(item => (string)item.Entry.Id!, Comparer<string>.Create(EntryId.Compare))
+            .OrderByDescending(item => (string)item.Entry.Id!, EntryId.Order)
             .Take(count + 1)
             .ToList();
         var shown = merged.Take(count).Select(item => views.From(item.Key, item.Entry)).ToList();

@@ -18,8 +18,8 @@ internal sealed class StreamSummaries(IConnectionMultiplexer redis, StreamCatalo
         var groups = await Task.WhenAll(stream.Keys.Select(key => GroupsOrEmptyAsync(database, key)));
         var deadLetters = await Task.WhenAll(stream.DeadLetterKeys.Select(key => database.StreamLengthAsync(key)));
         var present = infos.OfType<StreamInfo>().ToList();
-        var first = present.Where(info => !info.FirstEntry.IsNull).Select(info => (string)info.FirstEntry.Id!).Order(Comparer<string>.Create(EntryId.Compare)).FirstOrDefault();
-        var last = present.Where(info => !info.LastEntry.IsNull).Select(info => (string)info.LastEntry.Id!).Order(Comparer<string>.Create(EntryId.Compare)).LastOrDefault();
+        var first = present.Where(info => !info.FirstEntry.IsNull).Select(info => (string)info.FirstEntry.Id!).Min(EntryId.Order);
+        var last = present.Where(info => !info.LastEntry.IsNull).Select(info => (string)info.LastEntry.Id!).Max(EntryId.Order);
         var summedGroups = groups.SelectMany(group => group)
             .GroupBy(group => group.Name, StringComparer.Ordinal)
             .OrderBy(group => group.Key, StringComparer.Ordinal)
