@@ -9,10 +9,11 @@ var redis = builder.AddShopRedis("redis");
 // Every service's SQLite file lives in one data folder (the two InventoryService replicas share theirs).
 var data = builder.ShopDataDirectory();
 
-// Each service connects as its own Redis user, allowed only the streams it publishes to and consumes.
+// Each service connects as its own Redis user: it may write only the stream it publishes to, and read the streams it
+// consumes through its consumer group.
 // The services speak plain HTTP on localhost: no development certificate (see WithoutDevelopmentCertificate).
 builder.AddProject<Projects.OrderService>("orderservice").WithSqlite("orderdb", data).WithoutDevelopmentCertificate()
-    .WithShopRedis(redis, user: "order-service", streams: ["orders", "inventory", "notifications"])
+    .WithShopRedis(redis, user: "order-service", publishes: ["orders"], consumes: ["inventory", "notifications"])
     // A button on the resource in the dashboard: a burst of sample orders, some of them over stock.
     .WithHttpCommand("/samples/orders?count=20", "Place 20 sample orders", commandOptions: new HttpCommandOptions
     {
@@ -23,10 +24,10 @@ builder.AddProject<Projects.OrderService>("orderservice").WithSqlite("orderdb", 
 // Two instances of one consumer group: the dashboard shows them splitting the orders stream, and stopping one shows
 // the other taking over its pending entries after Messaging:ReclaimAfter.
 builder.AddProject<Projects.InventoryService>("inventoryservice").WithSqlite("inventorydb", data).WithoutDevelopmentCertificate()
-    .WithShopRedis(redis, user: "inventory-service", streams: ["orders", "inventory"])
+    .WithShopRedis(redis, user: "inventory-service", publishes: ["inventory"], consumes: ["orders"])
     .WithReplicas(2);
 builder.AddProject<Projects.NotificationService>("notificationservice").WithSqlite("notificationdb", data).WithoutDevelopmentCertificate()
-    .WithShopRedis(redis, user: "notification-service", streams: ["orders", "inventory", "notifications"]);
+    .WithShopRedis(redis, user: "notification-service", publishes: ["notifications"], consumes: ["orders", "inventory"]);
 
 // The streams console: what the dashboard does not show — the streams themselves, their groups, consumers, pending
 // entries and dead letters, live — and the replay of dead letters after a fix.

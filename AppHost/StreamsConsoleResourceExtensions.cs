@@ -9,8 +9,9 @@ internal static class StreamsConsoleResourceExtensions
     public const string ReplayCommand = "replay-dead-letters";
 
     /// <summary>
-    /// The streams console: every stream, group, consumer and dead letter, live. It reads Redis as the default user
-    /// (an operator's view of every stream, which no service's user has), replays dead letters only with
+    /// The streams console: every stream, group, consumer and dead letter, live. Where the AppHost runs Redis it connects
+    /// as a user of its own that reads every key and may write only what a replay needs (<c>XADD</c> into a stream a
+    /// service publishes to, <c>XDEL</c> from its dead letters); it replays dead letters only with
     /// <c>Console:AllowReplay=true</c> (off unless the AppHost is started with it), and links each <c>traceparent</c> to
     /// this dashboard. Its dashboard command "Replay dead letters" posts with a key generated for it, so only this
     /// AppHost's dashboard can send it.
@@ -21,7 +22,7 @@ internal static class StreamsConsoleResourceExtensions
             new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         var console = builder.AddProject<Projects.StreamsConsole>("streamsconsole")
             .WithoutDevelopmentCertificate()
-            .WithReference(redis.Resource).WaitFor(redis.Resource)
+            .WithRedisUser(redis, users => users.AddConsole("streams-console")).WaitFor(redis.Resource)
             .WithEnvironment("Console__AllowReplay", builder.Configuration.GetValue("Console:AllowReplay", false) ? "true" : "false")
             .WithEnvironment("Console__CommandKey", commandKey)
             .WithHttpCommand("/api/commands/replay-dead-letters", "Replay dead letters", commandName: ReplayCommand, commandOptions: new HttpCommandOptions

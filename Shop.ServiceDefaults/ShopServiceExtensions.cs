@@ -6,6 +6,7 @@ using Shop.Contracts;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Sqlite;
+using Shop.Messaging.Security;
 
 namespace Shop.ServiceDefaults;
 
@@ -25,7 +26,8 @@ public static class ShopServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(consumes);
-        builder.AddRedisClient("redis");
+        // No CONFIG on the wire: the service's Redis user may not read the server's settings (MessagingAcl.CommandMap).
+        builder.AddRedisClient("redis", configureOptions: options => options.CommandMap = MessagingAcl.CommandMap);
         builder.Services.AddDbContextPool<TDbContext>(options => options.UseSqlite(builder.SqliteConnectionString(database)));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>(database);
 

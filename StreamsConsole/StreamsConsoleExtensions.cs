@@ -1,3 +1,4 @@
+using Shop.Messaging.Security;
 using Shop.ServiceDefaults;
 using Shop.StreamsConsole.Api;
 using Shop.StreamsConsole.Configuration;
@@ -11,8 +12,9 @@ internal static class StreamsConsoleExtensions
 {
     public static IHostApplicationBuilder AddStreamsConsole(this IHostApplicationBuilder builder)
     {
-        // The same Redis client and connection string as the services (Aspire's, with its health check and tracing).
-        builder.AddRedisClient("redis");
+        // Aspire's Redis client, with its health check and tracing; no CONFIG on the wire: the console's own Redis user
+        // may not read the server's settings.
+        builder.AddRedisClient("redis", configureOptions: options => options.CommandMap = MessagingAcl.CommandMap);
         builder.Services.AddOptions<ConsoleOptions>()
             .Bind(builder.Configuration.GetSection(ConsoleOptions.SectionName))
             // The services' own key, so that what the console calls "next for take-over" is what XAUTOCLAIM will take.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Shop.AppHost.Redis;
 
@@ -63,7 +64,8 @@ internal static class RedisResourceExtensions
 
         var users = new ServiceUsers(builder, name, (user, userPassword) => SingleServerConnectionString(redis.Resource.PrimaryEndpoint, user, userPassword));
         // Aspire joins the container's arguments into one `/bin/sh -c "redis-server …"`: the rules are quoted for the shell.
-        redis.WithArgs(context => users.AddArgumentsAsync(context.Args, forShell: true, context.CancellationToken));
+        redis.WithArgs(context => users.AddArgumentsAsync(context.Args, forShell: true, context.CancellationToken))
+            .WithHealthCheck(builder.AddFunctionsCheck(name, async cancellationToken => await redis.Resource.GetConnectionStringAsync(cancellationToken)));
         return new ShopRedis(redis, partitions, users);
     }
 
@@ -97,7 +99,8 @@ internal static class RedisResourceExtensions
                 context.Args.Add(resource.Password);
                 await users.AddArgumentsAsync(context.Args, forShell: false, context.CancellationToken);
             })
-            .WithHealthCheck(healthCheck);
+            .WithHealthCheck(healthCheck)
+            .WithHealthCheck(builder.AddFunctionsCheck(name, _ => Task.FromResult(connectionString)));
         return new ShopRedis(redis, partitions, users);
     }
 
@@ -166,8 +169,23 @@ internal static class RedisResourceExtensions
                 State = KnownResourceStates.NotStarted,
                 Properties = [],
             })
-            .WithHealthCheck(healthCheck);
+            .WithHealthCheck(healthCheck)
+            .WithHealthCheck(builder.AddFunctionsCheck(name, _ => Task.FromResult(healthConnectionString)));
         return new ShopRedis(redis, partitions, users);
+    }
+
+    /// <summary>
+    /// The privileged step of every Redis the AppHost runs: the bus's functions loaded as the default user before Redis
+    /// counts as healthy (<see cref="RedisFunctionsHealthCheck"/>). Returns the check's name.
+    /// </summary>
+    private static string AddFunctionsCheck(
+        this IDistributedApplicationBuilder builder, string name, Func<CancellationToken, Task<string?>> connectionString)
+    {
+        var check = new RedisFunctionsHealthCheck(connectionString);
+        var checkName = $"{name}_functions";
+        // One instance for the app's life: it keeps its admin connection between checks.
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(checkName, _ => check, failureStatus: null, tags: null));
+        return checkName;
     }
 
     private static IResourceBuilder<ExecutableResource> AddLocalRedisClusterNode(

@@ -5,28 +5,27 @@ namespace Shop.AppHost.Redis;
 internal static class ShopRedisReferenceExtensions
 {
     /// <summary>
-    /// The service's <c>ConnectionStrings:redis</c> — as its own ACL user <paramref name="user"/>, allowed the
-    /// <paramref name="streams"/> it publishes to or consumes, where the AppHost runs Redis — a start only once Redis is
-    /// healthy, and, on a partitioned Redis, <c>Messaging:Partitions</c>: set here, once for all services, because
-    /// publishers and consumers must agree on it.
+    /// The service's <c>ConnectionStrings:redis</c> — as its own ACL user <paramref name="user"/>, where the AppHost runs
+    /// Redis, allowed to publish to <paramref name="publishes"/> and to read <paramref name="consumes"/> through its
+    /// consumer group, nothing else — a start only once Redis is healthy, and, on a partitioned Redis,
+    /// <c>Messaging:Partitions</c>: set here, once for all services, because publishers and consumers must agree on it.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithShopRedis(
-        this IResourceBuilder<ProjectResource> project, ShopRedis redis, string user, params string[] streams)
+        this IResourceBuilder<ProjectResource> project, ShopRedis redis, string user, string[] publishes, string[] consumes)
     {
-        if (redis.Users is { } users)
-        {
-            // What WithReference would do, with the service's own user instead of the server's default one.
-            project.WithEnvironment($"ConnectionStrings__{redis.Resource.Resource.Name}", users.Add(user, streams))
-                .WithReferenceRelationship(redis.Resource);
-        }
-        else
-        {
-            project.WithReference(redis.Resource);
-        }
-
-        project.WaitFor(redis.Resource);
+        project.WithRedisUser(redis, users => users.AddService(user, publishes, consumes)).WaitFor(redis.Resource);
         return redis.Partitions == 1
             ? project
             : project.WithEnvironment("Messaging__Partitions", redis.Partitions.ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// What <c>WithReference(redis)</c> does, with a user of the project's own (made by <paramref name="addUser"/>) instead of
+    /// the server's default one — where the AppHost runs Redis; with <c>External</c> Redis, the connection string is yours.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRedisUser(
+        this IResourceBuilder<ProjectResource> project, ShopRedis redis, Func<ServiceUsers, ReferenceExpression> addUser) =>
+        redis.Users is { } users
+            ? project.WithEnvironment($"ConnectionStrings__{redis.Resource.Resource.Name}", addUser(users)).WithReferenceRelationship(redis.Resource)
+            : project.WithReference(redis.Resource);
 }

@@ -8,9 +8,10 @@ namespace Shop.Messaging.Connections;
 /// </summary>
 internal static class DedicatedConnection
 {
-    // Such a connection never subscribes: without pub/sub the multiplexer opens no second socket per node.
+    // Such a connection never subscribes: without pub/sub the multiplexer opens no second socket per node. Nor does it
+    // send CONFIG, which no user of the bus may (MessagingAcl.CommandMap).
     private static readonly CommandMap WithoutPubSub = CommandMap.Create(
-        ["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "SSUBSCRIBE", "SUNSUBSCRIBE"], available: false);
+        ["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "SSUBSCRIBE", "SUNSUBSCRIBE", "CONFIG"], available: false);
 
     /// <param name="shared">The shared multiplexer: its configuration, password included, so Aspire's settings apply here too.</param>
     /// <param name="clientName">What <c>CLIENT LIST</c> shows for it.</param>

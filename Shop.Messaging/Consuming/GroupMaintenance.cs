@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Shop.Messaging.Configuration;
+using Shop.Messaging.Functions;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;
 
@@ -15,21 +16,7 @@ internal sealed class GroupMaintenance(
     GroupStatistics statistics,
     ILogger logger)
 {
-    // Deletes the group's consumers that are idle and own no pending entry, in one atomic script on one key (so
-    // it is cluster-safe). Checking and deleting in two commands could delete a consumer that received entries in
-    // between, and XGROUP DELCONSUMER drops a consumer's pending entries for good.
-    private const string RemoveIdleConsumersScript = """
-        local removed = {}
-        for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
-          local fields = {}
-          for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
-          if fields['name'] ~= ARGV[2] and fields['pending'] == 0 and fields['idle'] >= tonumber(ARGV[3]) then
-            redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
-            table.insert(removed, fields['name'])
-          end
-        end
-        return removed
-        """;
+    private bool _functionReportedMissing;
 
     /// <summary>
     /// XCLAIM … JUSTID with min-idle 0 resets the idle time of the entries this consumer is still working on without
@@ -56,12 +43,32 @@ internal sealed class GroupMaintenance(
         }
     }
 
+    /// <summary>
+    /// Removes the group's idle consumers that own nothing pending, with the Redis function an administrator loaded
+    /// (<see cref="MessagingFunctions"/>): the check and the delete must be one atomic step, and a service's user may run
+    /// no script of its own. Where the function is missing (a Redis nobody loaded it on), the clean-up is skipped with a
+    /// warning: idle consumers only clutter <c>XINFO CONSUMERS</c>, they hold nothing.
+    /// </summary>
     public async Task RemoveIdleConsumersAsync()
     {
-        var removed = await redis.GetDatabase().ScriptEvaluateAsync(
-            RemoveIdleConsumersScript,
-            [stream],
-            [identity.Group, identity.Consumer, (long)options.ConsumerIdleTimeout.TotalMilliseconds]).ConfigureAwait(false);
+        RedisResult removed;
+        try
+        {
+            removed = await redis.GetDatabase().ExecuteAsync("FCALL",
+                MessagingFunctions.RemoveIdleConsumers, 1, (RedisKey)stream,
+                identity.Group, identity.Consumer, (long)options.ConsumerIdleTimeout.TotalMilliseconds).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (exception.Message.Contains("Function not found", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!_functionReportedMissing)
+            {
+                _functionReportedMissing = true;
+                MessagingLog.FunctionMissing(logger, MessagingFunctions.RemoveIdleConsumers, MessagingFunctions.Library, stream);
+            }
+
+            return;
+        }
+
         foreach (var name in (string[])removed!)
         {
             MessagingLog.IdleConsumerRemoved(logger, stream, identity.Group, name);

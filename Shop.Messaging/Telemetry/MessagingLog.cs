@@ -20,6 +20,9 @@ internal static partial class MessagingLog
     [LoggerMessage(1004, LogLevel.Information, "Removed idle consumer {Consumer} with nothing pending from group {Group} on {Stream}")]
     public static partial void IdleConsumerRemoved(ILogger logger, string stream, string group, string consumer);
 
+    [LoggerMessage(1005, LogLevel.Warning, "Redis has no function {Function} (library {Library}); idle consumers of {Stream} are not removed until an administrator loads it (MessagingFunctions.EnsureLoadedAsync, or FUNCTION LOAD of shop_messaging.lua)")]
+    public static partial void FunctionMissing(ILogger logger, string function, string library, string stream);
+
     [LoggerMessage(1010, LogLevel.Debug, "Skipped entry {EntryId} on {Stream}: no handler for {EventType}")]
     public static partial void NoHandler(ILogger logger, string stream, string entryId, string eventType);
 

@@ -49,8 +49,21 @@ public class RunningApp : IAsyncLifetime
                                 ?? throw new InvalidOperationException("The redis resource has no connection string.");
     }
 
-    /// <summary>What the services were given as <c>ConnectionStrings:redis</c>.</summary>
+    /// <summary>The Redis resource's own connection string: its default user, the administrator.</summary>
     public string RedisConnectionString { get; private set; } = "";
+
+    /// <summary>
+    /// The connection string of the Redis user the AppHost made for a service (<paramref name="user"/>, e.g.
+    /// <c>order-service</c>): the server's address, the user, and its generated password (a parameter of the AppHost).
+    /// </summary>
+    public async Task<string> RedisConnectionStringOfAsync(string user)
+    {
+        var password = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(parameter => parameter.Name == $"redis-{user}-password");
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString);
+        (options.User, options.Password) = (user, await password.GetValueAsync(TestContext.Current.CancellationToken));
+        return options.ToString(includePassword: true);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -167,8 +180,31 @@ public abstract class AppHostScenarios(RunningApp app)
             users.UnionWith(System.Text.RegularExpressions.Regex.Matches(clients, @" user=(\S+)").Select(match => match.Groups[1].Value));
         }
 
-        Assert.Superset(new HashSet<string>(["order-service", "inventory-service", "notification-service"], StringComparer.Ordinal), users);
-        Assert.Empty(await AclLog.RefusalsAsync(redis));
+        Assert.Superset(new HashSet<string>(["order-service", "inventory-service", "notification-service", "streams-console"], StringComparer.Ordinal), users);
+        // Every refusal but those of the probes below, which ask for what a user must not have on purpose.
+        Assert.DoesNotContain(await AclLog.RefusalsAsync(redis), refusal => !refusal.EndsWith($"from client '{AclProbe.ClientName}'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("order-service", "inventory")]
+    [InlineData("inventory-service", "orders")]
+    [InlineData("notification-service", "inventory")]
+    [InlineData("streams-console", null)]
+    public async Task Redis_user_the_AppHost_makes_reads_no_secret_runs_no_script_and_forges_no_event(string redisUser, string? consumedStream)
+    {
+        await using var user = await AclProbe.ConnectAsync(await app.RedisConnectionStringOfAsync(redisUser));
+
+        Assert.NotNull(await AclProbe.RefusalAsync(user, "CONFIG", "GET", "requirepass"));
+        Assert.NotNull(await AclProbe.RefusalAsync(user, "CONFIG", "GET", "masterauth"));
+        Assert.NotNull(await AclProbe.RefusalAsync(user, "EVAL", "return 1", 0));
+        Assert.NotNull(await AclProbe.RefusalAsync(user, "SCRIPT", "LOAD", "return 1"));
+        Assert.NotNull(await AclProbe.RefusalAsync(user, "FUNCTION", "DELETE", "shop_messaging"));
+        if (consumedStream is not null)
+        {
+            // An event written by hand into a stream the service only reads: what a compromised service would forge.
+            Assert.NotNull(await AclProbe.RefusalAsync(user, "XADD", (StackExchange.Redis.RedisKey)$"{consumedStream}:{{0}}", "*", "type", "forged"));
+            Assert.NotNull(await AclProbe.RefusalAsync(user, "XADD", (StackExchange.Redis.RedisKey)consumedStream, "*", "type", "forged"));
+        }
     }
 
     [Fact]

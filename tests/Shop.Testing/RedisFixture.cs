@@ -1,3 +1,4 @@
+using Shop.Messaging.Functions;
 using StackExchange.Redis;
 using Testcontainers.Redis;
 using Xunit;
@@ -102,6 +103,8 @@ public sealed class RedisFixture : IAsyncLifetime
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.AllowAdmin = true;
         _connection = await ConnectionMultiplexer.ConnectAsync(options);
+        // What the AppHost does on a Redis of its own before any service starts.
+        await MessagingFunctions.EnsureLoadedAsync(_connection);
     }
 
     public async ValueTask DisposeAsync()

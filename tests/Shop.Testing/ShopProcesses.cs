@@ -1,3 +1,6 @@
+using Shop.Messaging.Functions;
+using StackExchange.Redis;
+
 namespace Shop.Testing;
 
 /// <summary>
@@ -6,7 +9,10 @@ namespace Shop.Testing;
 /// </summary>
 public sealed class ShopProcesses : IAsyncDisposable
 {
+    private readonly string _redisConnectionString;
     private readonly List<ServiceProcess> _all = [];
+
+    private ShopProcesses(string redisConnectionString) => _redisConnectionString = redisConnectionString;
 
     public ServiceProcess Orders { get; private set; } = null!;
 
@@ -24,7 +30,7 @@ public sealed class ShopProcesses : IAsyncDisposable
     public static ShopProcesses Create(
         string redisConnectionString, string directory, int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var shop = new ShopProcesses();
+        var shop = new ShopProcesses(redisConnectionString);
         var logs = Path.Combine(directory, "logs");
         Dictionary<string, string> Environment(string database, string file)
         {
@@ -44,9 +50,18 @@ public sealed class ShopProcesses : IAsyncDisposable
         return shop;
     }
 
-    /// <summary>Starts every process (the first InventoryService alone first: it creates and seeds the shared database).</summary>
+    /// <summary>
+    /// Starts every process (the first InventoryService alone first: it creates and seeds the shared database), after
+    /// the privileged step the AppHost takes on a Redis of its own: the bus's functions loaded (the tests' services
+    /// connect as the default user, which may).
+    /// </summary>
     public async Task StartAsync()
     {
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync($"{_redisConnectionString},allowAdmin=true"))
+        {
+            await MessagingFunctions.EnsureLoadedAsync(admin);
+        }
+
         await Inventory[0].StartAsync();
         await Task.WhenAll(_all.Where(service => service != Inventory[0]).Select(service => service.StartAsync()));
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Shop.Messaging.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Sqlite;
+using Shop.Messaging.Security;
 
 namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 
@@ -43,7 +44,7 @@ public static class StoreHost
             builder.Logging.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
         }
 
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: options => options.CommandMap = MessagingAcl.CommandMap);
         builder.Services.AddDbContext<CounterDb>(options => options.UseSqlite($"Data Source={databaseFile}"));
         var messaging = builder.AddMessaging("counter-service").AddEvent(stream, CounterJsonContext.Default.CounterBumped);
         if (consume)

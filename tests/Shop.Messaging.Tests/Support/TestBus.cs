@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Messaging.DependencyInjection;
+using Shop.Messaging.Security;
 
 namespace Shop.Messaging.Tests.Support;
 
@@ -39,7 +40,7 @@ public static class TestBus
             builder.Logging.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
         }
 
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient("redis", configureOptions: options => options.CommandMap = MessagingAcl.CommandMap);
         if (timeProvider is not null)
         {
             builder.Services.AddSingleton(timeProvider);
