@@ -6,8 +6,12 @@ using Shop.Contracts.Orders;
 
 namespace Shop.Contracts;
 
-/// <summary>Source-generated JSON for every contract: camelCase, as the entry's <c>data</c> field carries it.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+/// <summary>
+/// Source-generated JSON for every contract: camelCase, as the entry's <c>data</c> field carries it. Strict about shape:
+/// a field the record's constructor takes must be there, and a field that is not nullable must not be null — an entry
+/// that breaks either is malformed and dead-lettered at once, before any rule of <see cref="ContractRules"/> runs.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(OrderPlaced))]
 [JsonSerializable(typeof(OrderConfirmed))]
 [JsonSerializable(typeof(OrderRejected))]

@@ -11,8 +11,6 @@ namespace Shop.InventoryService.Api;
 /// <summary>The <c>/products</c> resource.</summary>
 internal static class ProductsEndpoints
 {
-    public const int MaxRestock = 1_000_000;
-
     public static IEndpointRouteBuilder MapProductsEndpoints(this IEndpointRouteBuilder app)
     {
         var products = app.MapGroup("/products").WithTags("Products");
@@ -52,11 +50,11 @@ internal static class ProductsEndpoints
             return invalid;
         }
 
-        if (request.Quantity is < 1 or > MaxRestock)
+        if (request.Quantity is < 1 or > StockReplenished.MaxQuantity)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["quantity"] = [$"A restock quantity is between 1 and {MaxRestock}."],
+                ["quantity"] = [$"A restock quantity is between 1 and {StockReplenished.MaxQuantity}."],
             });
         }
 

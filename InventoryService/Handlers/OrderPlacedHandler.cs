@@ -7,18 +7,27 @@ using Shop.InventoryService.Data;
 using Shop.InventoryService.Domain;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.EntityFrameworkCore.Transactions;
+using Shop.Messaging.Events;
 
 namespace Shop.InventoryService.Handlers;
 
 /// <summary>
 /// Reserves every line of a new order, or none: each line is one conditional UPDATE (<c>… WHERE Available &gt;= n</c>)
 /// inside one atomic scope (a transaction alone, a savepoint in a batch), so two instances can never both take the last
-/// unit, and a line that does not fit rolls back the lines before it.
+/// unit, and a line that does not fit rolls back the lines before it. An order is reserved at most once: a second
+/// OrderPlaced for an order that holds (or held) stock — another event than the first, or the inbox would have caught
+/// it — contradicts what this service knows, and is dead-lettered at once without touching stock.
 /// </summary>
 public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvider timeProvider) : INotificationHandler<OrderPlaced>
 {
     public async ValueTask Handle(OrderPlaced notification, CancellationToken cancellationToken)
     {
+        if (await db.Reservations.AnyAsync(reservation => reservation.OrderId == notification.OrderId, cancellationToken))
+        {
+            throw new InvalidEventException(
+                $"Order {notification.OrderId} is reserved already, by another OrderPlaced than {notification.Id}: an order is reserved at most once.");
+        }
+
         var lines = notification.Items.GroupBy(item => item.Sku)
             .Select(group => new OrderLine(group.Key, group.Sum(item => item.Quantity))).ToList();
         var failure = await TryReserveAsync(notification.OrderId, lines, cancellationToken);

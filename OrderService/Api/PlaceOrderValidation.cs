@@ -5,9 +5,6 @@ namespace Shop.OrderService.Api;
 /// <summary>The rules a new order must meet; each broken rule names its field, as ProblemDetails' <c>errors</c> shows it.</summary>
 internal static class PlaceOrderValidation
 {
-    public const int MaxItems = 100;
-    public const int MaxQuantity = 10_000;
-
     public static Dictionary<string, string[]> Validate(PlaceOrderRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -26,9 +23,9 @@ internal static class PlaceOrderValidation
             return errors;
         }
 
-        if (request.Items.Count > MaxItems)
+        if (request.Items.Count > OrderLine.MaxLinesPerOrder)
         {
-            errors["items"] = [$"An order has at most {MaxItems} items."];
+            errors["items"] = [$"An order has at most {OrderLine.MaxLinesPerOrder} items."];
         }
 
         for (var i = 0; i < request.Items.Count; i++)
@@ -39,9 +36,9 @@ internal static class PlaceOrderValidation
                 errors[$"items[{i}].sku"] = [Identifiers.InvalidSku];
             }
 
-            if (line is not null && line.Quantity is < 1 or > MaxQuantity)
+            if (line is not null && line.Quantity is < 1 or > OrderLine.MaxQuantity)
             {
-                errors[$"items[{i}].quantity"] = [$"A quantity is between 1 and {MaxQuantity}."];
+                errors[$"items[{i}].quantity"] = [$"A quantity is between 1 and {OrderLine.MaxQuantity}."];
             }
         }
 

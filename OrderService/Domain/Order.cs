@@ -91,6 +91,13 @@ public sealed class Order
         MoveFrom(OrderStatus.Pending, OrderStatus.Cancelled, cancelledEventId, now) || MoveFrom(OrderStatus.Confirmed, OrderStatus.Cancelled, cancelledEventId, now);
 
     /// <summary>
+    /// Whether <paramref name="lines"/> are this order's: the same units of the same products, however they are split
+    /// into lines (inventory answers one line per product).
+    /// </summary>
+    public bool HasLines(IEnumerable<(string Sku, int Quantity)> lines) =>
+        UnitsPerProduct(lines).SequenceEqual(UnitsPerProduct(_items.Select(item => (item.Sku, item.Quantity))));
+
+    /// <summary>
     /// Whether the order waits for an answer that is overdue at <paramref name="now"/>: pending (inventory's), or final
     /// but not notified (the customer notification's), with its status unchanged for <paramref name="timeout"/>.
     /// </summary>
@@ -127,6 +134,11 @@ public sealed class Order
         Version++;
         return true;
     }
+
+    private static IEnumerable<(string Sku, long Units)> UnitsPerProduct(IEnumerable<(string Sku, int Quantity)> lines) =>
+        lines.GroupBy(line => line.Sku, StringComparer.Ordinal)
+            .Select(product => (product.Key, product.Sum(line => (long)line.Quantity)))
+            .OrderBy(product => product.Key, StringComparer.Ordinal);
 
     private bool MoveFrom(OrderStatus from, OrderStatus to, Guid eventId, DateTimeOffset now)
     {

@@ -9,17 +9,45 @@ using Shop.OrderService.Domain;
 namespace Shop.OrderService.Handlers;
 
 /// <summary>
-/// Every line is reserved: a pending order is confirmed. An order that was rejected (timed out) or cancelled before the
-/// reservation arrived asks inventory to give the stock back, so a late reservation never stays held.
+/// Every line is reserved: a pending order is confirmed. A reservation that does not fit the saga is settled, never
+/// ignored, so no stock stays held for nothing: for an order that was rejected (timed out) or cancelled before it
+/// arrived, for an order this service never placed, or one that contradicts the order (other products or quantities
+/// than it has), inventory is asked to give the stock back (<see cref="StockReleaseRequested"/>); a pending order whose
+/// reservation contradicts it is rejected, since the two services disagree on what was ordered. A confirmed order keeps
+/// what confirmed it: inventory reserves an order at most once, so a second reservation holds nothing.
 /// </summary>
 public sealed class StockReservedHandler(OrderDb db, IOutbox outbox, TimeProvider timeProvider) : INotificationHandler<StockReserved>
 {
+    /// <summary>The reason of the release asked for a reservation of an order that does not exist: part of the contract.</summary>
+    public const string UnknownOrderReason = "Reserved for an order OrderService never placed.";
+
+    /// <summary>Why a pending order is rejected when its reservation names other lines: part of the contract.</summary>
+    public const string ContradictingReservationReason = "Inventory reserved other products or quantities than the order has.";
+
     public async ValueTask Handle(StockReserved notification, CancellationToken cancellationToken)
     {
+        var now = timeProvider.GetUtcNow();
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == notification.OrderId, cancellationToken);
-        if (order is not null)
+        if (order is null)
         {
-            var confirmed = new OrderConfirmed(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() };
+            outbox.Add(new StockReleaseRequested(notification.OrderId, UnknownOrderReason) { OccurredAt = now });
+        }
+        else if (!order.HasLines(notification.Items.Select(line => (line.Sku, line.Quantity))))
+        {
+            var rejected = new OrderRejected(order.Id, order.CustomerId, ContradictingReservationReason) { OccurredAt = now };
+            if (order.Reject(ContradictingReservationReason, rejected.Id, now))
+            {
+                outbox.Add(rejected);
+            }
+
+            if (order.Status != OrderStatus.Confirmed)
+            {
+                outbox.Add(new StockReleaseRequested(order.Id, ContradictingReservationReason) { OccurredAt = now });
+            }
+        }
+        else
+        {
+            var confirmed = new OrderConfirmed(order.Id, order.CustomerId) { OccurredAt = now };
             if (order.Confirm(confirmed.Id, confirmed.OccurredAt))
             {
                 outbox.Add(confirmed);
@@ -28,7 +56,7 @@ public sealed class StockReservedHandler(OrderDb db, IOutbox outbox, TimeProvide
             {
                 outbox.Add(new StockReleaseRequested(order.Id, $"Reserved after the order was {order.Status.ToString().ToLowerInvariant()}.")
                 {
-                    OccurredAt = timeProvider.GetUtcNow(),
+                    OccurredAt = now,
                 });
             }
         }

@@ -21,4 +21,16 @@ public abstract record IntegrationEvent : INotification
     /// <summary>When the domain change happened (UTC). Stamped by the publisher when left at its default.</summary>
     [JsonIgnore]
     public DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>
+    /// What is wrong with this event's content, one sentence per broken rule naming its JSON field; empty when it is
+    /// valid. Override it with the event's own rules (ids present, positive quantities, bounded strings and lists).
+    /// </summary>
+    /// <remarks>
+    /// The bus checks every event it reads before any handler sees it: an entry whose event breaks a rule is
+    /// dead-lettered at once with the reasons (no retry, no redelivery — no attempt could ever fix it) and changes
+    /// nothing. It checks every event it is given to publish too, and refuses an invalid one
+    /// (<see cref="InvalidEventException"/>), so a service never writes what its consumers would refuse.
+    /// </remarks>
+    public virtual IEnumerable<string> Validate() => [];
 }

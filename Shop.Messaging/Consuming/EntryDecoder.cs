@@ -8,9 +8,10 @@ using Shop.Messaging.Telemetry;
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// The decode step: check the entry's fields (<see cref="EntryEnvelope"/>), find its event type, read its JSON. An
-/// entry with nothing to handle is settled here: a trimmed entry or a type without handler is skipped; a malformed
-/// entry, or one delivered more than <see cref="MessagingOptions.MaxDeliveries"/> times, is dead-lettered.
+/// The decode step: check the entry's fields (<see cref="EntryEnvelope"/>), find its event type, read its JSON, check the
+/// event's rules (<see cref="IntegrationEvent.Validate"/>). An entry with nothing to handle is settled here: a trimmed
+/// entry or a type without handler is skipped; a malformed entry, an invalid event, or one delivered more than
+/// <see cref="MessagingOptions.MaxDeliveries"/> times, is dead-lettered at once.
 /// </summary>
 internal sealed class EntryDecoder(
     EventCatalog catalog,
@@ -67,6 +68,12 @@ internal sealed class EntryDecoder(
         catch (JsonException exception)
         {
             return await DeadLetterAsync(stream, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
+        }
+
+        if (InvalidEventException.For(@event, envelope.TypeName) is { } invalid)
+        {
+            // Well-formed, but what it says cannot be true (no lines, a quantity of 0, an empty id): no attempt can fix that.
+            return await DeadLetterAsync(stream, delivery, invalid.Message).ConfigureAwait(false);
         }
 
         return new Decoded(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt }, Settled: false);

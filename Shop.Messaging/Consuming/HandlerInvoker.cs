@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Shop.Messaging.Configuration;
+using Shop.Messaging.Events;
 using Shop.Messaging.Resilience;
 using Shop.Messaging.Telemetry;
 
@@ -46,7 +47,7 @@ internal sealed class HandlerInvoker(
                 {
                     return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (!Retries.IsCancellation(exception, cancellation))
+                catch (Exception exception) when (exception is not InvalidEventException && !Retries.IsCancellation(exception, cancellation))
                 {
                     MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
                     if (attempt < attempts)
@@ -81,14 +82,18 @@ internal sealed class HandlerInvoker(
         }
     }
 
-    /// <summary>Dead-letter on the last allowed delivery; otherwise leave it pending for XAUTOCLAIM to deliver again.</summary>
+    /// <summary>
+    /// Dead-letter an event that lies (<see cref="InvalidEventException"/>) at once, and any other on the last allowed
+    /// delivery; otherwise leave it pending for XAUTOCLAIM to deliver again.
+    /// </summary>
     private async Task<bool> DecideAfterFailureAsync(string stream, Delivery delivery, Exception failure, Activity? activity)
     {
         var maxDeliveries = options.Value.MaxDeliveries;
-        if (delivery.DeliveryCount >= maxDeliveries)
+        if (failure is InvalidEventException || delivery.DeliveryCount >= maxDeliveries)
         {
             activity?.SetTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
-            return await deadLetters.TryWriteAsync(stream, delivery, FailureReason.Of(failure)).ConfigureAwait(false);
+            var reason = failure is InvalidEventException invalid ? invalid.Message : FailureReason.Of(failure);
+            return await deadLetters.TryWriteAsync(stream, delivery, reason).ConfigureAwait(false);
         }
 
         // Redelivered after ReclaimAfter (to this consumer or another), which counts as the next delivery. Entries

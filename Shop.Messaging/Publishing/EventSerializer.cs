@@ -11,11 +11,19 @@ namespace Shop.Messaging.Publishing;
 internal sealed class EventSerializer(
     EventCatalog catalog, StreamPartitioner partitioner, IOptions<MessagingOptions> options, TimeProvider timeProvider)
 {
-    /// <summary>Serializes <paramref name="event"/>; <see cref="Activity.Current"/> becomes its parent trace.</summary>
+    /// <summary>
+    /// Serializes <paramref name="event"/>; <see cref="Activity.Current"/> becomes its parent trace. An event that breaks
+    /// its rules throws <see cref="InvalidEventException"/>: what its consumers would dead-letter is never written.
+    /// </summary>
     public OutgoingEntry Serialize(IntegrationEvent @event)
     {
         ArgumentNullException.ThrowIfNull(@event);
         var registration = catalog.Get(@event.GetType());
+        if (InvalidEventException.For(@event, registration.TypeName) is { } invalid)
+        {
+            throw invalid;
+        }
+
         var occurredAt = @event.OccurredAt == default ? timeProvider.GetUtcNow() : @event.OccurredAt;
         var activity = Activity.Current;
         return new OutgoingEntry(

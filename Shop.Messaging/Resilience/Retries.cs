@@ -1,5 +1,6 @@
 using Polly;
 using Polly.Retry;
+using Shop.Messaging.Events;
 
 namespace Shop.Messaging.Resilience;
 
@@ -40,8 +41,9 @@ internal static class Retries
             .Build();
 
     /// <summary>
-    /// <paramref name="attempts"/> attempts in all, for any exception (a handler may throw anything), pausing
-    /// <paramref name="firstPause"/> before the second and twice as long before each further one.
+    /// <paramref name="attempts"/> attempts in all, for any exception (a handler may throw anything) but an
+    /// <see cref="InvalidEventException"/> (the event lies: no attempt can fix it), pausing <paramref name="firstPause"/>
+    /// before the second and twice as long before each further one.
     /// </summary>
     public static ResiliencePipeline Attempts(TimeProvider timeProvider, int attempts, TimeSpan firstPause) =>
         attempts <= 1
@@ -54,7 +56,8 @@ internal static class Retries
                     UseJitter = false,
                     Delay = firstPause,
                     ShouldHandle = arguments => ValueTask.FromResult(
-                        arguments.Outcome.Exception is { } exception && !IsCancellation(exception, arguments.Context.CancellationToken)),
+                        arguments.Outcome.Exception is { } exception and not InvalidEventException
+                        && !IsCancellation(exception, arguments.Context.CancellationToken)),
                 })
                 .Build();
 

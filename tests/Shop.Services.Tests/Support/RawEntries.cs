@@ -11,12 +11,29 @@ public static class RawEntries
 {
     public static async Task<RedisValue> AddAsync<TEvent>(IDatabase database, string stream, TEvent @event)
         where TEvent : IntegrationEvent =>
+        await AddJsonAsync(database, stream, typeof(TEvent).Name, JsonSerializer.Serialize(@event, typeof(TEvent), ContractsJsonContext.Default), @event.Id);
+
+    /// <summary>An entry whose <c>data</c> is <paramref name="json"/> as given: what no publisher of Shop's would write.</summary>
+    public static async Task<RedisValue> AddJsonAsync(IDatabase database, string stream, string type, string json, Guid? eventId = null) =>
         await database.StreamAddAsync(stream,
         [
-            new(EntryFields.Id, @event.Id.ToString()),
-            new(EntryFields.Type, typeof(TEvent).Name),
-            new(EntryFields.Data, JsonSerializer.Serialize(@event, typeof(TEvent), ContractsJsonContext.Default)),
+            new(EntryFields.Id, (eventId ?? Guid.NewGuid()).ToString()),
+            new(EntryFields.Type, type),
+            new(EntryFields.Data, json),
             new(EntryFields.OccurredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             new(EntryFields.Source, "a-test"),
         ]);
+
+    /// <summary>The dead letter of <paramref name="entryId"/> in <paramref name="stream"/> that <paramref name="group"/> wrote, once there is one.</summary>
+    public static async Task<StreamEntry> DeadLetterAsync(IDatabase database, string stream, string group, RedisValue entryId)
+    {
+        StreamEntry[] found = [];
+        await Wait.UntilAsync(async () =>
+        {
+            found = [.. (await database.StreamRangeAsync(StreamNames.DeadLetter(stream)))
+                .Where(entry => entry[EntryFields.OriginalId] == entryId && entry[EntryFields.Group] == group)];
+            return found.Length > 0;
+        }, TimeSpan.FromSeconds(15), $"{group} to dead-letter entry {entryId} of {stream}");
+        return found[0];
+    }
 }

@@ -11,10 +11,14 @@ public sealed class ShopInProcess : IAsyncDisposable
     private ShopInProcess(RedisFixture redis, int database, IDictionary<string, string?>? settings)
     {
         var connectionString = redis.ConnectionStringFor(database);
+        Redis = redis.Connection.GetDatabase(database);
         Orders = new ServiceHost<OrderDb>(connectionString, "orderdb", settings);
         Inventory = new ServiceHost<InventoryDb>(connectionString, "inventorydb", settings);
         Notifications = new ServiceHost<NotificationDb>(connectionString, "notificationdb", settings);
     }
+
+    /// <summary>The services' Redis database, for what the test writes into the streams or reads from them itself.</summary>
+    public StackExchange.Redis.IDatabase Redis { get; }
 
     public ServiceHost<OrderDb> Orders { get; }
 
