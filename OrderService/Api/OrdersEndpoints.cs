@@ -25,7 +25,12 @@ internal static class OrdersEndpoints
         return app;
     }
 
-    private static async Task<Results<AcceptedAtRoute<PlacedOrderResponse>, ValidationProblem>> PlaceAsync(
+    /// <summary>
+    /// Places an order. With an <c>Idempotency-Key</c>, the key is the customer's own: the same key and the same request
+    /// answer the order the first request made (however often, however concurrently); the same key with another request
+    /// is refused with 422, never answered with somebody else's order.
+    /// </summary>
+    private static async Task<Results<AcceptedAtRoute<PlacedOrderResponse>, ValidationProblem, ProblemHttpResult>> PlaceAsync(
         PlaceOrderRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         OrderDb db,
@@ -44,23 +49,25 @@ internal static class OrdersEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (idempotencyKey is not null && await FindByIdempotencyKeyAsync(db, idempotencyKey, cancellationToken) is { } earlier)
+        var (customerId, lines) = (request.CustomerId!, request.Items!.Select(line => (line.Sku!, line.Quantity)).ToList());
+        var idempotency = idempotencyKey is null ? ((string Key, string Fingerprint)?)null : (idempotencyKey, PlaceOrderFingerprint.Of(customerId, lines));
+        if (idempotency is { } retried && await FindByIdempotencyKeyAsync(db, customerId, retried.Key, cancellationToken) is { } earlier)
         {
-            return Accepted(earlier);
+            return AnswerRetry(earlier, retried.Fingerprint);
         }
 
-        var order = AddOrder(db, outbox, timeProvider.GetUtcNow(), request.CustomerId!, request.Items!.Select(line => (line.Sku!, line.Quantity)), idempotencyKey);
+        var order = AddOrder(db, outbox, timeProvider.GetUtcNow(), customerId, lines, idempotency);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (idempotencyKey is not null)
+        catch (DbUpdateException) when (idempotency is not null)
         {
-            // The same key raced us and won: its order is the answer to both requests.
+            // The same key raced us and won: its order is the answer to both requests, if they ask for the same.
             db.ChangeTracker.Clear();
-            if (await FindByIdempotencyKeyAsync(db, idempotencyKey, cancellationToken) is { } winner)
+            if (await FindByIdempotencyKeyAsync(db, customerId, idempotency.Value.Key, cancellationToken) is { } winner)
             {
-                return Accepted(winner);
+                return AnswerRetry(winner, idempotency.Value.Fingerprint);
             }
 
             throw;
@@ -68,6 +75,15 @@ internal static class OrdersEndpoints
 
         return Accepted(order);
     }
+
+    /// <summary>The order an earlier request with the same key made, when this request asks for the same; else 422.</summary>
+    private static Results<AcceptedAtRoute<PlacedOrderResponse>, ValidationProblem, ProblemHttpResult> AnswerRetry(Order earlier, string fingerprint) =>
+        earlier.IsPlacedBy(fingerprint)
+            ? Accepted(earlier)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "Idempotency-Key reused for another request",
+                detail: "This customer sent this Idempotency-Key before with another order. Use a new key for a new order.");
 
     private static async Task<Results<Ok<OrderResponse>, NotFound>> GetAsync(Guid orderId, OrderDb db, CancellationToken cancellationToken) =>
         await db.Orders.AsNoTracking().SingleOrDefaultAsync(order => order.Id == orderId, cancellationToken) is { } order
@@ -134,18 +150,19 @@ internal static class OrdersEndpoints
 
     /// <summary>A new pending order and its <see cref="OrderPlaced"/>, added to one unit of work (saved by the caller).</summary>
     internal static Order AddOrder(
-        OrderDb db, IOutbox outbox, DateTimeOffset now, string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey)
+        OrderDb db, IOutbox outbox, DateTimeOffset now, string customerId, IEnumerable<(string Sku, int Quantity)> lines,
+        (string Key, string Fingerprint)? idempotency)
     {
         // The event's id is the order's from now on: a re-drive announces the order again as this very event.
         var placedEventId = EventIds.NewId(now);
-        var order = Order.Place(customerId, lines, idempotencyKey, placedEventId, Activity.Current?.Id, now);
+        var order = Order.Place(customerId, lines, idempotency, placedEventId, Activity.Current?.Id, now);
         db.Orders.Add(order);
         outbox.Add(OrderStatusEvents.Placed(order));
         return order;
     }
 
-    private static Task<Order?> FindByIdempotencyKeyAsync(OrderDb db, string key, CancellationToken cancellationToken) =>
-        db.Orders.AsNoTracking().SingleOrDefaultAsync(order => order.IdempotencyKey == key, cancellationToken);
+    private static Task<Order?> FindByIdempotencyKeyAsync(OrderDb db, string customerId, string key, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().SingleOrDefaultAsync(order => order.CustomerId == customerId && order.IdempotencyKey == key, cancellationToken);
 
     private static AcceptedAtRoute<PlacedOrderResponse> Accepted(Order order) =>
         TypedResults.AcceptedAtRoute(new PlacedOrderResponse(order.Id, order.Status.ToString()), "GetOrder", new { orderId = order.Id });

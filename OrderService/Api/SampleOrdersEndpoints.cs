@@ -33,7 +33,7 @@ internal static class SampleOrdersEndpoints
             (string, int)[] lines = i % 5 == 4
                 ? [("SKU-006", 50)]
                 : [(Skus[i % Skus.Length], 1 + (i % 3))];
-            ids.Add(OrdersEndpoints.AddOrder(db, outbox, timeProvider.GetUtcNow(), $"sample-{i % 7}", lines, idempotencyKey: null).Id);
+            ids.Add(OrdersEndpoints.AddOrder(db, outbox, timeProvider.GetUtcNow(), $"sample-{i % 7}", lines, idempotency: null).Id);
             // One commit per order, as real requests would be: each is its own trace and its own outbox row.
             await db.SaveChangesAsync(cancellationToken);
         }

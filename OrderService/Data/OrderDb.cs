@@ -19,8 +19,10 @@ public sealed class OrderDb(DbContextOptions<OrderDb> options) : DbContext(optio
             order.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
             order.Property(o => o.Reason).HasMaxLength(500);
             order.Property(o => o.IdempotencyKey).HasMaxLength(200);
+            order.Property(o => o.IdempotencyFingerprint).HasMaxLength(64);
             order.Property(o => o.Version).IsConcurrencyToken();
-            order.HasIndex(o => o.IdempotencyKey).IsUnique();
+            // A key is the customer's own: the same value from another customer is another key.
+            order.HasIndex(o => new { o.CustomerId, o.IdempotencyKey }).IsUnique();
             order.HasIndex(o => new { o.CustomerId, o.CreatedAt });
             // The saga's deadline scan: orders still waiting, oldest change first.
             order.HasIndex(o => new { o.Status, o.UpdatedAt });

@@ -26,8 +26,17 @@ public sealed class Order
     /// <summary>Why the order was rejected.</summary>
     public string? Reason { get; private set; }
 
-    /// <summary>The client's <c>Idempotency-Key</c>, unique: a retried POST finds the order it made.</summary>
+    /// <summary>
+    /// The client's <c>Idempotency-Key</c>, unique per customer: a retried POST finds the order it made, and another
+    /// customer's key of the same value is another key.
+    /// </summary>
     public string? IdempotencyKey { get; private set; }
+
+    /// <summary>
+    /// What the request that placed the order asked for, hashed (its customer and lines, in order): a request that
+    /// comes again with the same key must ask for the same, or it is refused. Null for orders placed before it was kept.
+    /// </summary>
+    public string? IdempotencyFingerprint { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
 
@@ -55,14 +64,16 @@ public sealed class Order
     public int Version { get; private set; }
 
     public static Order Place(
-        string customerId, IEnumerable<(string Sku, int Quantity)> lines, string? idempotencyKey, Guid placedEventId, string? traceParent, DateTimeOffset now)
+        string customerId, IEnumerable<(string Sku, int Quantity)> lines, (string Key, string Fingerprint)? idempotency, Guid placedEventId,
+        string? traceParent, DateTimeOffset now)
     {
         var order = new Order
         {
             Id = Guid.CreateVersion7(now),
             CustomerId = customerId,
             Status = OrderStatus.Pending,
-            IdempotencyKey = idempotencyKey,
+            IdempotencyKey = idempotency?.Key,
+            IdempotencyFingerprint = idempotency?.Fingerprint,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
             StatusEventId = placedEventId,
@@ -89,6 +100,12 @@ public sealed class Order
     /// <summary>Pending or confirmed orders can be cancelled; a rejected or cancelled one cannot.</summary>
     public bool Cancel(Guid cancelledEventId, DateTimeOffset now) =>
         MoveFrom(OrderStatus.Pending, OrderStatus.Cancelled, cancelledEventId, now) || MoveFrom(OrderStatus.Confirmed, OrderStatus.Cancelled, cancelledEventId, now);
+
+    /// <summary>
+    /// Whether a request that came again with this order's idempotency key asks for what the first one did (an order
+    /// placed before fingerprints were kept is taken at its key's word).
+    /// </summary>
+    public bool IsPlacedBy(string fingerprint) => IdempotencyFingerprint is null || IdempotencyFingerprint == fingerprint;
 
     /// <summary>
     /// Whether <paramref name="lines"/> are this order's: the same units of the same products, however they are split

@@ -89,6 +89,57 @@ public sealed class OrderApiTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Idempotency_key_is_the_customers_own_and_another_customers_same_key_places_another_order()
+    {
+        var mine = await PostAsync("""{"customerId":"c-alice","items":[{"sku":"SKU-001","quantity":1}]}""", "order-1");
+        var theirs = await PostAsync("""{"customerId":"c-mallory","items":[{"sku":"SKU-006","quantity":3}]}""", "order-1");
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (mine.StatusCode, theirs.StatusCode));
+        var (myOrder, theirOrder) = (await mine.Content.ReadFromJsonAsync<PlacedOrder>(_cancellation), await theirs.Content.ReadFromJsonAsync<PlacedOrder>(_cancellation));
+        Assert.NotEqual(myOrder!.OrderId, theirOrder!.OrderId);
+        // Each sees their own order, and only their own: customer, items.
+        var seen = await _client.GetFromJsonAsync<OrderView>($"/orders/{theirOrder.OrderId}", _cancellation);
+        Assert.Equal(("c-mallory", new LineView("SKU-006", 3)), (seen!.CustomerId, Assert.Single(seen.Items)));
+    }
+
+    [Theory]
+    [InlineData("""{"customerId":"c-7","items":[{"sku":"SKU-002","quantity":2}]}""")]
+    [InlineData("""{"customerId":"c-7","items":[{"sku":"SKU-003","quantity":1}]}""")]
+    [InlineData("""{"customerId":"c-7","items":[{"sku":"SKU-002","quantity":1},{"sku":"SKU-002","quantity":1}]}""")]
+    public async Task Same_idempotency_key_with_another_request_is_a_422_problem_and_places_nothing(string otherBody)
+    {
+        var first = await PostAsync("""{"customerId":"c-7","items":[{"sku":"SKU-002","quantity":1}]}""", "key-7");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        var reused = await PostAsync(otherBody, "key-7");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal("application/problem+json", reused.Content.Headers.ContentType?.MediaType);
+        var problem = await reused.Content.ReadAsStringAsync(_cancellation);
+        Assert.Contains("Idempotency-Key", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain((await first.Content.ReadFromJsonAsync<PlacedOrder>(_cancellation))!.OrderId.ToString(), problem, StringComparison.Ordinal);
+        Assert.Single((await _client.GetFromJsonAsync<List<OrderView>>("/orders?customerId=c-7", _cancellation))!);
+    }
+
+    [Fact]
+    public async Task Same_idempotency_key_sent_at_once_with_two_different_requests_places_one_order_and_refuses_the_other()
+    {
+        var (one, other) = (
+            """{"customerId":"c-8","items":[{"sku":"SKU-001","quantity":1}]}""",
+            """{"customerId":"c-8","items":[{"sku":"SKU-001","quantity":9}]}""");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => PostAsync(i % 2 == 0 ? one : other, "race")));
+
+        var placed = Assert.Single(await _client.GetFromJsonAsync<List<OrderView>>("/orders?customerId=c-8", _cancellation) ?? []);
+        var winner = placed.Items[0].Quantity == 1 ? one : other;
+        for (var i = 0; i < answers.Length; i++)
+        {
+            var expected = (i % 2 == 0 ? one : other) == winner ? HttpStatusCode.Accepted : HttpStatusCode.UnprocessableEntity;
+            Assert.Equal(expected, answers[i].StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_order_is_404_to_read_and_to_cancel()
     {
         var missing = Guid.NewGuid();
