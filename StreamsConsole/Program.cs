@@ -7,11 +7,15 @@ builder.AddServiceDefaults();
 builder.AddStreamsConsole();
 
 var app = builder.Build();
+// Requests for another host than AllowedHosts (localhost by default: no DNS rebinding) are refused before this, by
+// ASP.NET Core's host filtering.
+app.UseSecurityHeaders();
 app.UseServiceApi();
 // The page: one HTML file, its script and its styles from wwwroot, nothing from anywhere else.
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAntiforgery();
+app.UseRateLimiter();
 app.MapStreamsEndpoints();
 app.MapDeadLettersEndpoints();
 app.MapDefaultEndpoints();

@@ -32,6 +32,7 @@ internal static class StreamsConsoleExtensions
         builder.Services.AddSingleton<DeadLetterReplayer>();
         builder.Services.AddSingleton<LiveSettings>();
         builder.Services.AddAntiforgery();
+        builder.Services.AddLiveViewLimit();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ConsoleJsonContext.Default));
         builder.Services.AddOpenApi();
         return builder;

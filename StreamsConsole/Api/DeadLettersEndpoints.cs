@@ -27,7 +27,8 @@ internal static class DeadLettersEndpoints
         api.MapGet("/dead-letters", (DeadLetters deadLetters, CancellationToken cancellationToken) => deadLetters.ReadAsync(cancellationToken))
             .WithName("ListDeadLetters");
         api.MapGet("/live/dead-letters", (DeadLetters deadLetters, LiveSettings settings, CancellationToken cancellationToken) =>
-            LiveView.Of(deadLetters.ReadAsync, ConsoleJsonContext.Default.DeadLettersPage, settings.Interval, settings.Time, cancellationToken));
+            LiveView.Of(deadLetters.ReadAsync, ConsoleJsonContext.Default.DeadLettersPage, settings.Interval, settings.Time, cancellationToken))
+            .RequireRateLimiting(LiveViewLimit.Policy);
         api.MapPost("/dead-letters/replay", ReplayOneAsync).WithName("ReplayDeadLetter");
         api.MapPost("/dead-letters/replay-type", ReplayTypeAsync).WithName("ReplayDeadLettersOfType");
         api.MapPost("/commands/replay-dead-letters", ReplayAllAsync).WithName("ReplayAllDeadLetters")

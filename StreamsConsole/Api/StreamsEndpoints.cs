@@ -21,7 +21,7 @@ internal static class StreamsEndpoints
         api.MapGet("/streams/{stream}/entries", EntriesAsync).WithName("StreamEntries");
         api.MapGet("/streams/{stream}/groups", GroupsAsync).WithName("StreamGroups");
 
-        var live = app.MapGroup("/api/live").WithTags("Live");
+        var live = app.MapGroup("/api/live").WithTags("Live").RequireRateLimiting(LiveViewLimit.Policy);
         live.MapGet("/streams", (StreamSummaries summaries, LiveSettings settings, CancellationToken cancellationToken) =>
             LiveView.Of(summaries.ReadAsync, ConsoleJsonContext.Default.IReadOnlyListStreamSummary, settings.Interval, settings.Time, cancellationToken));
         live.MapGet("/streams/{stream}/entries", LiveEntriesAsync);

@@ -33,6 +33,14 @@ public sealed class ConsoleOptions : IValidatableObject
     /// <summary>How often a live page gets a fresh view (Server-Sent Events; a view is sent only when it changed).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Live views (Server-Sent Events connections) served at once; one more is answered 503 with ProblemDetails. Each
+    /// costs a connection and a Redis read per <see cref="RefreshInterval"/>, so an unbounded number would let any client
+    /// that can reach the console load Redis at will.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxLiveViews { get; set; } = 32;
+
     /// <summary>Entries per page on a stream's page and on the dead-letter page.</summary>
     [Range(1, 500)]
     public int PageSize { get; set; } = 50;

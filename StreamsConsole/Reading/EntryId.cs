@@ -10,6 +10,9 @@ internal static partial class EntryId
     /// <summary>True for <c>1733212800000-0</c> or <c>1733212800000</c>; anything else is a client's error (400).</summary>
     public static bool IsValid([NotNullWhen(true)] string? id) => id is not null && Shape().IsMatch(id) && TryParts(id, out _);
 
+    /// <summary>True for <c>0-0</c> (or <c>0</c>), the id before every entry: no entry is older.</summary>
+    public static bool IsFirstPossible(string id) => Parts(id) == (0UL, 0UL);
+
     /// <summary>When Redis added the entry, from the id's milliseconds.</summary>
     public static DateTimeOffset Time(string id)
     {

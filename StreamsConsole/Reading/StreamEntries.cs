@@ -19,6 +19,12 @@ internal sealed class StreamEntries(IConnectionMultiplexer redis, EntryViews vie
     public static async Task<EntryPage> NewestFirstAsync(
         IDatabase database, string stream, IReadOnlyList<string> keys, string? before, int count, EntryViews views)
     {
+        if (before is not null && EntryId.IsFirstPossible(before))
+        {
+            // Nothing is older than 0-0, and Redis refuses "(0-0" as a range's end.
+            return new EntryPage(stream, [], null);
+        }
+
         var pages = await Task.WhenAll(keys.Select(async key => (Key: key, Entries: await database.StreamRangeAsync(
             key, minId: "-", maxId: before is null ? "+" : $"({before}", count: count + 1, messageOrder: Order.Descending))));
         var merged = pages

@@ -91,7 +91,98 @@ public sealed class ConsoleApiTests
             Assert.True(entry[EntryFields.Error].IsNull, "the dead letter's bookkeeping is not put back");
             Assert.Equal($"event-of-{entry[EntryFields.Type]}", (string?)entry[EntryFields.Id]);
         });
+        Assert.Empty(await world.ConsoleRefusalsAsync());
     }
+
+    [Fact]
+    public async Task Request_for_another_host_is_refused_so_a_rebound_DNS_name_cannot_reach_the_console()
+    {
+        await using var world = await ConsoleWorld.StartAsync(withServices: false);
+        using var client = Client(world);
+
+        foreach (var host in new[] { "evil.example", "localhost.evil.example", "192.168.1.20" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/streams") { Headers = { Host = host } };
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode);
+        }
+
+        foreach (var host in new[] { "localhost", $"localhost:{world.Console.BaseAddress.Port}", "127.0.0.1", "[::1]" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/streams") { Headers = { Host = host } };
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Every_answer_forbids_framing_foreign_content_and_type_sniffing()
+    {
+        await using var world = await ConsoleWorld.StartAsync(withServices: false);
+        using var client = Client(world);
+
+        foreach (var path in new[] { "/", "/app.js", "/app.css", "/api/streams", "/api/streams/nope/entries", "/no-such-page" })
+        {
+            using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+            Assert.Equal("default-src 'self'; frame-ancestors 'none'", string.Join(",", response.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal("nosniff", string.Join(",", response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("DENY", string.Join(",", response.Headers.GetValues("X-Frame-Options")));
+        }
+    }
+
+    [Fact]
+    public async Task Live_view_past_MaxLiveViews_is_a_503_problem_until_one_closes()
+    {
+        await using var world = await ConsoleWorld.StartAsync(new Dictionary<string, string> { ["Console__MaxLiveViews"] = "2" }, withServices: false);
+        using var client = Client(world);
+        using var first = await OpenLiveAsync(client, "/api/live/streams");
+        using var second = await OpenLiveAsync(client, "/api/live/dead-letters");
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+
+        using var third = await OpenLiveAsync(client, "/api/live/streams");
+
+        var problem = await ProblemAsync(third, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("Console:MaxLiveViews", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(third.Headers.RetryAfter);
+        // Pages that are not live are not counted.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/streams", TestContext.Current.CancellationToken)).StatusCode);
+
+        first.Dispose();
+        await Wait.UntilAsync(async () =>
+        {
+            using var again = await OpenLiveAsync(client, "/api/live/streams");
+            return again.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(15), "the closed view's place to be free again");
+    }
+
+    [Theory]
+    [InlineData("/api/streams/orders/entries?before=0-0", HttpStatusCode.OK)]
+    [InlineData("/api/streams/orders/entries?before=18446744073709551615-18446744073709551615", HttpStatusCode.OK)]
+    [InlineData("/api/streams/orders/entries?before=18446744073709551616-0", HttpStatusCode.BadRequest)]
+    [InlineData("/api/streams/orders/entries?before=-1", HttpStatusCode.BadRequest)]
+    [InlineData("/api/streams/orders/entries?before=%E2%82%AC", HttpStatusCode.BadRequest)]
+    [InlineData("/api/streams/orders/entries?before=1%20", HttpStatusCode.BadRequest)]
+    [InlineData("/api/live/streams/orders/entries?before=0-1-2", HttpStatusCode.BadRequest)]
+    [InlineData("/api/streams/%E2%82%AC/groups", HttpStatusCode.NotFound)]
+    [InlineData("/api/streams/orders%3A%7B1%7D/groups", HttpStatusCode.NotFound)]
+    [InlineData("/api/streams/orders:dead-letter/entries", HttpStatusCode.NotFound)]
+    [InlineData("/api/streams/*/entries", HttpStatusCode.NotFound)]
+    [InlineData("/api/dead-letters?%ff%fe=%00", HttpStatusCode.OK)]
+    public async Task Malformed_query_or_route_value_is_answered_without_a_server_error(string path, HttpStatusCode expected)
+    {
+        await using var world = await ConsoleWorld.StartAsync(withServices: false);
+        await AddDeadLetterAsync(world.Database, "OrderPlaced");
+        using var client = Client(world);
+
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, response.StatusCode);
+        if ((int)response.StatusCode >= 400)
+        {
+            await ProblemAsync(response, expected);
+        }
+    }
+
+    private static Task<HttpResponseMessage> OpenLiveAsync(HttpClient client, string path) =>
+        client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
 
     /// <summary>
     /// A dead letter as the bus writes one: the original entry's fields, then group, consumer, deliveries, error,

@@ -54,7 +54,8 @@ public sealed class ConsoleBrowserTests(Browser browser)
         await Screenshots.SaveAsync(page, "console-stream");
         await page.GotoAsync(world.Page("#/"));
         await Expect(page.Locator("[data-testid=stream-row][data-stream=orders] td").Last).ToHaveTextAsync("3");
-        await Screenshots.SaveAsync(page, "console-streams");
+        await Screenshots.SaveAsync(page, "console-streams");        Assert.Empty(await world.ConsoleRefusalsAsync()); // its own Redis user was enough for every page and the replay
+        Assert.Empty(browser.PolicyViolations(page)); // the page needs nothing its Content-Security-Policy forbids
     }
 
     [Fact]
@@ -103,7 +104,8 @@ public sealed class ConsoleBrowserTests(Browser browser)
         Assert.Equal(1, await world.NotificationsForAsync(orderId));
         var replayed = (await world.Database.StreamRangeAsync("orders")).Where(entry => entry[EntryFields.Id] == eventId).ToList();
         Assert.Equal(2, replayed.Count); // the original OrderPlaced and its replay, with the same event id
-        Assert.Equal("1", (string?)replayed[^1][EntryFields.Replays]);
+        Assert.Equal("1", (string?)replayed[^1][EntryFields.Replays]);        Assert.Empty(await world.ConsoleRefusalsAsync());
+        Assert.Empty(browser.PolicyViolations(page));
     }
 
     [Fact]
@@ -137,6 +139,8 @@ public sealed class ConsoleBrowserTests(Browser browser)
             await Wait.UntilAsync(async () => (await world.OrderAsync(orderId)).GetProperty("status").GetString() == "Confirmed", Timeout,
                 $"order {orderId} confirmed by the consumer that took its entry over");
         }
+        Assert.Empty(await world.ConsoleRefusalsAsync());
+        Assert.Empty(browser.PolicyViolations(page));
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql)

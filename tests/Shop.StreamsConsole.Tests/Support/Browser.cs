@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 
 namespace Shop.StreamsConsole.Tests.Support;
@@ -11,6 +12,7 @@ public sealed class Browser : IAsyncLifetime
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private readonly ConcurrentDictionary<IPage, ConcurrentQueue<string>> _violations = new();
 
     public async ValueTask InitializeAsync()
     {
@@ -32,15 +34,31 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
-    /// <summary>A page of its own (own cookies: its own antiforgery token), the size of the README's screenshots.</summary>
+    /// <summary>
+    /// A page of its own (own cookies: its own antiforgery token), the size of the README's screenshots. What the browser
+    /// blocked for the page's Content-Security-Policy is kept for <see cref="PolicyViolations"/>.
+    /// </summary>
     public async Task<IPage> NewPageAsync()
     {
         var context = await (_browser ?? throw new InvalidOperationException("The browser did not start.")).NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1500, Height = 900 },
         });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var violations = _violations.GetOrAdd(page, _ => []);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Enqueue(message.Text);
+            }
+        };
+        return page;
     }
+
+    /// <summary>Every load or script the browser refused on <paramref name="page"/> because the page's own policy forbids it.</summary>
+    public IReadOnlyCollection<string> PolicyViolations(IPage page) =>
+        _violations.TryGetValue(page, out var violations) ? violations : [];
 
     public async ValueTask DisposeAsync()
     {

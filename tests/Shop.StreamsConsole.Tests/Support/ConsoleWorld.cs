@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shop.Messaging.Security;
 using StackExchange.Redis;
 
 namespace Shop.StreamsConsole.Tests.Support;
@@ -7,11 +8,15 @@ namespace Shop.StreamsConsole.Tests.Support;
 /// <summary>
 /// One test's world: its own <c>redis-server</c>, the three services and the streams console as real processes
 /// against it (configured through environment variables, as the AppHost does), and a connection for the test's own
-/// arrangements. The console reads Redis as the default user, like the AppHost's.
+/// arrangements. The console connects as a Redis user of its own with the rules the AppHost gives it
+/// (<see cref="MessagingAcl.ConsoleRules"/>): read everything, write only what a replay needs.
 /// </summary>
 public sealed class ConsoleWorld : IAsyncDisposable
 {
     public const string CommandKey = "a-command-key-for-the-tests-only";
+
+    /// <summary>The console's Redis user.</summary>
+    public const string ConsoleUser = "streams-console";
 
     /// <summary>Where the console believes the Aspire dashboard is: its trace links point there.</summary>
     public const string DashboardUrl = "http://localhost:15080";
@@ -52,9 +57,16 @@ public sealed class ConsoleWorld : IAsyncDisposable
         var redis = await LocalRedisServer.StartAsync();
         settings ??= new Dictionary<string, string>();
         var services = ShopProcesses.Create(redis.ConnectionString, directory, settings: settings);
+        var consolePassword = Guid.NewGuid().ToString("N");
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            await admin.GetDatabase().ExecuteAsync("ACL",
+                ["SETUSER", .. MessagingAcl.ConsoleRules(ConsoleUser, consolePassword, ["orders", "inventory", "notifications"])]);
+        }
+
         var console = ServiceProcess.Create("StreamsConsole", "streamsconsole-1", new Dictionary<string, string>(settings)
         {
-            ["ConnectionStrings__redis"] = redis.ConnectionString,
+            ["ConnectionStrings__redis"] = $"{redis.ConnectionString},user={ConsoleUser},password={consolePassword}",
             ["Console__AllowReplay"] = allowReplay ? "true" : "false",
             ["Console__CommandKey"] = CommandKey,
             ["Console__DashboardUrl"] = DashboardUrl,
@@ -67,7 +79,7 @@ public sealed class ConsoleWorld : IAsyncDisposable
             }
 
             await console.StartAsync();
-            return new ConsoleWorld(directory, redis, services, console, await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString));
+            return new ConsoleWorld(directory, redis, services, console, await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true"));
         }
         catch
         {
@@ -82,6 +94,10 @@ public sealed class ConsoleWorld : IAsyncDisposable
     public string Page(string fragment) => new Uri(Console.BaseAddress, "/" + fragment).ToString();
 
     public string DatabaseFile(string file) => Path.Combine(_directory, file);
+
+    /// <summary>What Redis refused the console's user (<c>ACL LOG</c>): nothing, if its rules hold all it needs.</summary>
+    public async Task<IReadOnlyList<string>> ConsoleRefusalsAsync() =>
+        [.. (await AclLog.RefusalsAsync(Connection)).Where(refusal => refusal.StartsWith($"{ConsoleUser}:", StringComparison.Ordinal))];
 
     public async Task<Guid> PlaceOrderAsync(string customerId, string sku, int quantity)
     {
