@@ -64,7 +64,12 @@ internal static class RedisResourceExtensions
 
         var users = new ServiceUsers(builder, name, (user, userPassword) => SingleServerConnectionString(redis.Resource.PrimaryEndpoint, user, userPassword));
         // Aspire joins the container's arguments into one `/bin/sh -c "redis-server …"`: the rules are quoted for the shell.
-        redis.WithArgs(context => users.AddArgumentsAsync(context.Args, forShell: true, context.CancellationToken))
+        var limits = RedisLimits.Arguments(builder.Configuration).ToList();
+        redis.WithArgs(async context =>
+            {
+                limits.ForEach(context.Args.Add);
+                await users.AddArgumentsAsync(context.Args, forShell: true, context.CancellationToken);
+            })
             .WithHealthCheck(builder.AddFunctionsCheck(name, async cancellationToken => await redis.Resource.GetConnectionStringAsync(cancellationToken)));
         return new ShopRedis(redis, partitions, users);
     }
@@ -75,6 +80,7 @@ internal static class RedisResourceExtensions
         var dataDirectory = Path.Combine(builder.ShopDataDirectory(), name);
         Directory.CreateDirectory(dataDirectory);
         var resource = new LocalRedisResource(name, dataDirectory, password.Resource);
+        var limits = RedisLimits.Arguments(builder.Configuration).ToList();
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
@@ -97,6 +103,7 @@ internal static class RedisResourceExtensions
                 context.Args.Add("yes");
                 context.Args.Add("--requirepass");
                 context.Args.Add(resource.Password);
+                limits.ForEach(context.Args.Add);
                 await users.AddArgumentsAsync(context.Args, forShell: false, context.CancellationToken);
             })
             .WithHealthCheck(healthCheck)
@@ -122,7 +129,8 @@ internal static class RedisResourceExtensions
         var cluster = new LocalRedisClusterResource(name, ports, password.Resource);
         var clusterDirectory = Path.Combine(builder.ShopDataDirectory(), $"{name}-cluster");
         var users = new ServiceUsers(builder, name, cluster.ConnectionStringFor);
-        var nodes = ports.Select((port, index) => builder.AddLocalRedisClusterNode($"{name}-node-{index}", port, clusterDirectory, password, cluster, users)).ToArray();
+        var limits = RedisLimits.Arguments(builder.Configuration).ToList();
+        var nodes = ports.Select((port, index) => builder.AddLocalRedisClusterNode($"{name}-node-{index}", port, clusterDirectory, password, cluster, users, limits)).ToArray();
 
         string? healthConnectionString = null;
         var healthCheck = $"{name}_cluster_state";
@@ -190,7 +198,7 @@ internal static class RedisResourceExtensions
 
     private static IResourceBuilder<ExecutableResource> AddLocalRedisClusterNode(
         this IDistributedApplicationBuilder builder, string name, int port, string clusterDirectory,
-        IResourceBuilder<ParameterResource> password, LocalRedisClusterResource cluster, ServiceUsers users)
+        IResourceBuilder<ParameterResource> password, LocalRedisClusterResource cluster, ServiceUsers users, IReadOnlyList<string> limits)
     {
         var dataDirectory = Path.Combine(clusterDirectory, port.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dataDirectory);
@@ -198,18 +206,20 @@ internal static class RedisResourceExtensions
             .WithEndpoint(name: "tcp", scheme: "tcp", port: port, targetPort: port, isProxied: false)
             .WithArgs(async context =>
             {
-                foreach (var argument in new object[]
-                         {
-                             "--port", port.ToString(CultureInfo.InvariantCulture),
-                             "--bind", "127.0.0.1",
-                             "--appendonly", "yes",
-                             "--cluster-enabled", "yes",
-                             // The node's view of the cluster (ids, slots, peers): what makes the next run find it again.
-                             "--cluster-config-file", "nodes.conf",
-                             "--cluster-node-timeout", "5000",
-                             "--requirepass", password.Resource,
-                             "--masterauth", password.Resource,
-                         })
+                object[] arguments =
+                [
+                    "--port", port.ToString(CultureInfo.InvariantCulture),
+                    "--bind", "127.0.0.1",
+                    "--appendonly", "yes",
+                    "--cluster-enabled", "yes",
+                    // The node's view of the cluster (ids, slots, peers): what makes the next run find it again.
+                    "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "5000",
+                    "--requirepass", password.Resource,
+                    "--masterauth", password.Resource,
+                    .. limits,
+                ];
+                foreach (var argument in arguments)
                 {
                     context.Args.Add(argument);
                 }

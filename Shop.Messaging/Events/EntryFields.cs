@@ -42,6 +42,13 @@ public static class EntryFields
     public const string OriginalId = "originalId";
 
     /// <summary>
+    /// Dead letters of an entry over <c>Messaging:MaxEntryBytes</c>: the original fields left out, each with its size
+    /// (<c>data (1100042 bytes)</c>). Such a dead letter keeps only the original's small fields; the original stays in
+    /// its stream under <see cref="OriginalId"/> until it is trimmed.
+    /// </summary>
+    public const string Omitted = "omitted";
+
+    /// <summary>
     /// How often the entry was replayed from its dead-letter stream (the streams console writes it on the re-published
     /// entry; a dead letter of a replayed entry carries it on). Consumers ignore it.
     /// </summary>

@@ -10,7 +10,7 @@ internal sealed class DeadLetters(IConnectionMultiplexer redis, StreamCatalog ca
 {
     /// <summary>The fields the dead-letter writer adds; everything else is the original entry's.</summary>
     public static readonly IReadOnlySet<string> BookkeepingFields = new HashSet<string>(
-        [EntryFields.Group, EntryFields.Consumer, EntryFields.Deliveries, EntryFields.Error, EntryFields.OriginalId], StringComparer.Ordinal);
+        [EntryFields.Group, EntryFields.Consumer, EntryFields.Deliveries, EntryFields.Error, EntryFields.OriginalId, EntryFields.Omitted], StringComparer.Ordinal);
 
     public async Task<DeadLettersPage> ReadAsync(CancellationToken cancellationToken)
     {

@@ -185,6 +185,22 @@ public abstract class AppHostScenarios(RunningApp app)
         Assert.DoesNotContain(await AclLog.RefusalsAsync(redis), refusal => !refusal.EndsWith($"from client '{AclProbe.ClientName}'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Redis_the_AppHost_runs_never_evicts_and_bounds_its_memory_and_one_arguments_size()
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(app.RedisConnectionString);
+        options.AllowAdmin = true;
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+
+        foreach (var server in redis.GetServers().Where(server => server.IsConnected && !server.IsReplica))
+        {
+            var settings = (await server.ConfigGetAsync("*")).ToDictionary(setting => setting.Key, setting => setting.Value, StringComparer.Ordinal);
+            Assert.Equal("noeviction", settings["maxmemory-policy"]);
+            Assert.Equal((512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), settings["maxmemory"]);
+            Assert.Equal((4L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), settings["proto-max-bulk-len"]);
+        }
+    }
+
     [Theory]
     [InlineData("order-service", "inventory")]
     [InlineData("inventory-service", "orders")]

@@ -113,6 +113,40 @@ public sealed class OutboxTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Event_committed_while_Redis_is_out_of_memory_stays_in_the_outbox_and_is_published_once_memory_is_back()
+    {
+        using var database = new TestDatabase();
+        var stream = RedisFixture.UniqueName("counters");
+        await using var server = await DedicatedRedis.StartAsync(LocalRedisServer.FreeLoopbackPort());
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{server.ConnectionString},allowAdmin=true");
+        var redisServer = admin.GetServer(admin.GetEndPoints()[0]);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Messaging:Outbox:RetryBackoff"] = "00:00:00.050",
+            ["Messaging:Outbox:MaxRetryBackoff"] = "00:00:00.200",
+        };
+        using var host = await StoreHost.Build(server.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
+        // As the AppHost runs Redis: no eviction, and memory already at its bound, so every new write is refused.
+        await redisServer.ExecuteAsync("CONFIG", "SET", "maxmemory-policy", "noeviction");
+        await redisServer.ExecuteAsync("CONFIG", "SET", "maxmemory", "1");
+        var raised = new CounterBumped("target", 5);
+
+        await Raise.CommittedAsync(host, "source", raised);
+
+        await Wait.UntilAsync(() => Raise.QueryAsync(host, db => db.Set<OutboxMessage>()
+            .AnyAsync(row => row.Attempts > 1 && row.LastError!.Contains("OOM") && row.PublishedAt == null, _cancellation)), Timeout, "publishes refused for lack of memory");
+        Assert.Equal(5, await Raise.CounterAsync(host, "source"));
+        Assert.Equal(0, await admin.GetDatabase().StreamLengthAsync(stream));
+
+        await redisServer.ExecuteAsync("CONFIG", "SET", "maxmemory", "0");
+
+        await Wait.UntilAsync(async () => await admin.GetDatabase().StreamLengthAsync(stream) == 1, Timeout, "the event once memory is back");
+        Assert.Equal(raised.Id.ToString(), Assert.Single(await admin.GetDatabase().StreamRangeAsync(stream))[EntryFields.Id]);
+        await Wait.UntilAsync(() => Raise.QueryAsync(host, db => db.Set<OutboxMessage>().AllAsync(row => row.PublishedAt != null, _cancellation)),
+            Timeout, "the row marked published");
+    }
+
+    [Fact]
     public async Task Rows_committed_before_a_crash_are_published_after_restart_once_the_dead_relays_lease_ends()
     {
         using var database = new TestDatabase();

@@ -119,7 +119,7 @@ public sealed class FailureTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task Entry_larger_than_MaxEntryBytes_is_dead_lettered_unread_while_the_next_one_is_handled()
+    public async Task Entry_larger_than_MaxEntryBytes_is_dead_lettered_unread_without_its_payload_while_the_next_one_is_handled()
     {
         var stream = RedisFixture.UniqueName("orders");
         var streams = new StreamProbe(redis, stream);
@@ -134,6 +134,11 @@ public sealed class FailureTests(RedisFixture redis)
         var deadLetter = Assert.Single(await streams.DeadLettersAsync());
         Assert.Equal(bigId, deadLetter[EntryFields.OriginalId]);
         Assert.Contains("over the limit of 2048 (Messaging:MaxEntryBytes)", deadLetter[EntryFields.Error].ToString(), StringComparison.Ordinal);
+        // The payload is not copied a second time: the dead letter keeps the envelope and says what it left out.
+        Assert.True(deadLetter[EntryFields.Data].IsNull, "the oversized data is not copied");
+        Assert.Equal(nameof(ThingHappened), deadLetter[EntryFields.Type]);
+        Assert.False(deadLetter[EntryFields.Id].IsNull);
+        Assert.Matches(@"^data \(\d+ bytes\)$", deadLetter[EntryFields.Omitted].ToString());
         Assert.Equal("small", Assert.Single(probe.Started).Event.Name);
     }
 
