@@ -8,10 +8,12 @@ namespace Shop.Contracts;
 
 /// <summary>
 /// Source-generated JSON for every contract: camelCase, as the entry's <c>data</c> field carries it. Strict about shape:
-/// a field the record's constructor takes must be there, and a field that is not nullable must not be null — an entry
-/// that breaks either is malformed and dead-lettered at once, before any rule of <see cref="ContractRules"/> runs.
+/// a field the record's constructor takes must be there, a field that is not nullable must not be null, and a number is
+/// a JSON number (not the string <c>"1"</c> the web defaults would take) — an entry that breaks any of these is malformed
+/// and dead-lettered at once, before any rule of <see cref="ContractRules"/> runs.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict,
+    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(OrderPlaced))]
 [JsonSerializable(typeof(OrderConfirmed))]
 [JsonSerializable(typeof(OrderRejected))]

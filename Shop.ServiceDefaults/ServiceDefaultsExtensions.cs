@@ -53,6 +53,8 @@ public static class ServiceDefaultsExtensions
                 context.ProblemDetails.Detail = badRequest.Message;
             }
         });
+        // After the default writer: ProblemDetails also for a client whose Accept header takes no JSON.
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemDetailsForAnyClient>();
         return builder;
     }
 
