@@ -93,7 +93,17 @@ public sealed class HostileInputTests
             }
         }
 
-        using var response = await shop.Client(request.Target).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await shop.Client(request.Target).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new Xunit.Sdk.XunitException($"no answer ({exception.Message} {exception.InnerException?.Message}) to {request}");
+        }
+
+        using var answered = response;
         var status = (int)response.StatusCode;
         Assert.True(status < 500, $"{status} for {request}");
         if (status >= 400)

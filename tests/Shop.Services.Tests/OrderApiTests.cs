@@ -139,6 +139,23 @@ public sealed class OrderApiTests(RedisFixture redis) : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("text/plain")]
+    public async Task Body_over_the_limit_is_a_413_problem_that_closes_the_connection_before_anything_reads_it(string contentType)
+    {
+        // Refused by length alone, whatever the endpoint would make of it (a 415 would not read it): the connection is
+        // closed, and says so, because nobody drains a body that large.
+        using var content = new ByteArrayContent(new byte[70_000]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        using var response = await _client.PostAsync("/orders", content, _cancellation);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.ConnectionClose, "the answer says the connection closes");
+    }
+
     [Fact]
     public async Task Unknown_order_is_404_to_read_and_to_cancel()
     {
