@@ -58,6 +58,8 @@ public sealed class ShopUnderAttack : IAsyncDisposable
             // An entry a group refuses is dead-lettered by its first delivery; anything else gets a quick second chance.
             ["Messaging__ReclaimAfter"] = "00:00:05",
             ["Messaging__StatsInterval"] = "00:00:01",
+            // Oversized entries add up: trimmed soon after every group acknowledged them, a long attack stays under maxmemory.
+            ["Messaging__TrimInterval"] = "00:00:05",
         };
         var services = ShopProcesses.Create(redis.ConnectionString, directory, settings: settings);
         var consolePassword = Guid.NewGuid().ToString("N");
