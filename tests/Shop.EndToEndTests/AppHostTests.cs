@@ -169,6 +169,8 @@ public abstract class AppHostScenarios(RunningApp app)
     {
         var orderId = await PlaceAsync("e2e-acl", "SKU-003", 1);
         await WaitForAsync(orderId, order => order.NotifiedAt is not null);
+        // The console connects to Redis with its first request, and reads every stream and dead letter for it.
+        (await app.StreamsConsole.GetAsync("/api/dead-letters", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
         var options = StackExchange.Redis.ConfigurationOptions.Parse(app.RedisConnectionString);
         options.AllowAdmin = true;
