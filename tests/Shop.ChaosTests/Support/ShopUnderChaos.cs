@@ -83,7 +83,7 @@ public sealed class ShopUnderChaos : IAsyncDisposable
         LocalRedisServer? redis, LocalRedisCluster? cluster, string connectionString, int partitions, int inventoryInstances,
         IReadOnlyDictionary<string, string>? settings)
     {
-        var directory = Directory.CreateTempSubdirectory("shop-chaos-").FullName;
+        var directory = RunFolder.Create("shop-chaos-");
         var environment = new Dictionary<string, string>
         {
             ["Messaging__ReclaimAfter"] = ReclaimAfter.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
@@ -191,20 +191,6 @@ public sealed class ShopUnderChaos : IAsyncDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Environment.GetEnvironmentVariable("SHOP_TEST_KEEP") == "1")
-        {
-            // For reading the services' logs and databases after a run.
-            TestContext.Current.TestOutputHelper?.WriteLine($"Logs and databases kept in {_directory}");
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a dying process; the OS cleans temp folders.
-        }
+        RunFolder.Remove(_directory);
     }
 }

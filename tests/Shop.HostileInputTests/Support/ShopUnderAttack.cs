@@ -50,7 +50,7 @@ public sealed class ShopUnderAttack : IAsyncDisposable
 
     public static async Task<ShopUnderAttack> StartAsync()
     {
-        var directory = Directory.CreateTempSubdirectory("shop-hostile-").FullName;
+        var directory = RunFolder.Create("shop-hostile-");
         // What the AppHost starts Redis with: no eviction of streams, a bound on one argument.
         var redis = await LocalRedisServer.StartAsync(extraArguments: ["--maxmemory", "512mb", "--maxmemory-policy", "noeviction", "--proto-max-bulk-len", "4mb"]);
         var settings = new Dictionary<string, string>
@@ -103,16 +103,6 @@ public sealed class ShopUnderAttack : IAsyncDisposable
         await Console.DisposeAsync();
         await Services.DisposeAsync();
         _redis.Dispose();
-        if (Environment.GetEnvironmentVariable("SHOP_TEST_KEEP") != "1")
-        {
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A process still closing its files; the OS cleans temporary folders.
-            }
-        }
+        RunFolder.Remove(_directory);
     }
 }

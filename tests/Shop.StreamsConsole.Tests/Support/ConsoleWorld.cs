@@ -53,7 +53,7 @@ public sealed class ConsoleWorld : IAsyncDisposable
     public static async Task<ConsoleWorld> StartAsync(
         IReadOnlyDictionary<string, string>? settings = null, bool allowReplay = false, bool withServices = true)
     {
-        var directory = Directory.CreateTempSubdirectory("shop-console-").FullName;
+        var directory = RunFolder.Create("shop-console-");
         var redis = await LocalRedisServer.StartAsync();
         settings ??= new Dictionary<string, string>();
         var services = ShopProcesses.Create(redis.ConnectionString, directory, settings: settings);
@@ -126,16 +126,6 @@ public sealed class ConsoleWorld : IAsyncDisposable
         await Console.DisposeAsync();
         await Services.DisposeAsync();
         _redis.Dispose();
-        if (Environment.GetEnvironmentVariable("SHOP_TEST_KEEP") != "1")
-        {
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A process still closing its files; the OS cleans temporary folders.
-            }
-        }
+        RunFolder.Remove(_directory);
     }
 }
