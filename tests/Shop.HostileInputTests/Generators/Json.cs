@@ -55,7 +55,4 @@ public static class Json
     public static readonly Gen<string> PlainScalar = Gen.Frequency(
         (2, Gen.OneOf("null", "true", "false", "0", "-1", "1.5", "[]", "{}", "[1,2]", "{\"a\":\"b\"}")),
         (1, Gen.String[Gen.Char.AlphaNumeric, 0, 20].Select(String)));
-
-    /// <summary>A value nested <c>depth</c> arrays deep: past the readers' depth limits at the high end.</summary>
-    public static readonly Gen<string> Deep = Gen.Int[20, 400].Select(depth => new string('[', depth) + "1" + new string(']', depth));
 }
