@@ -71,15 +71,14 @@ internal sealed class DeadLetterWriter(
     /// </summary>
     private static (IReadOnlyList<NameValueEntry> Copied, string? Omitted) Copyable(NameValueEntry[] fields, int maxEntryBytes)
     {
-        if (fields.Sum(field => field.Name.Length() + field.Value.Length()) <= maxEntryBytes)
+        if (fields.Sum(EntrySize.Of) <= maxEntryBytes)
         {
             return (fields, null);
         }
 
-        var small = fields.Where(field => field.Name.Length() + field.Value.Length() <= MaxFieldBytesOfOversizedEntry).ToList();
-        var left = fields.Where(field => field.Name.Length() + field.Value.Length() > MaxFieldBytesOfOversizedEntry)
-            .Select(field => string.Create(CultureInfo.InvariantCulture, $"{Shorten(field.Name)} ({field.Value.Length()} bytes)"));
-        return (small, string.Join(", ", left));
+        var small = fields.ToLookup(field => EntrySize.Of(field) <= MaxFieldBytesOfOversizedEntry);
+        var left = small[false].Select(field => string.Create(CultureInfo.InvariantCulture, $"{Shorten(field.Name)} ({field.Value.Length()} bytes)"));
+        return ([.. small[true]], string.Join(", ", left));
     }
 
     /// <summary>A field name as the <c>omitted</c> list shows it: a hostile entry's names can be huge too.</summary>

@@ -27,7 +27,7 @@ internal sealed record EntryEnvelope(
         RedisValue source = RedisValue.Null, traceParent = RedisValue.Null, traceState = RedisValue.Null;
         foreach (var field in entry.Values)
         {
-            size += field.Name.Length() + field.Value.Length();
+            size += EntrySize.Of(field);
             var name = ((ReadOnlyMemory<byte>)field.Name).Span;
             if (name.SequenceEqual("id"u8)) { id = field.Value; }
             else if (name.SequenceEqual("type"u8)) { type = field.Value; }
