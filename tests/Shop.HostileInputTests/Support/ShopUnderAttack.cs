@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Shop.Messaging.Security;
 using Shop.HostileInputTests.Generators;
 using StackExchange.Redis;
 
@@ -62,12 +61,10 @@ public sealed class ShopUnderAttack : IAsyncDisposable
             ["Messaging__TrimInterval"] = "00:00:05",
         };
         var services = ShopProcesses.Create(redis.ConnectionString, directory, settings: settings);
-        var consolePassword = Guid.NewGuid().ToString("N");
         var admin = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
-        await admin.GetDatabase().ExecuteAsync("ACL", ["SETUSER", .. MessagingAcl.ConsoleRules("streams-console", consolePassword, Contract.GroupsOf.Keys)]);
         var console = ServiceProcess.Create("StreamsConsole", "streamsconsole-1", new Dictionary<string, string>
         {
-            ["ConnectionStrings__redis"] = $"{redis.ConnectionString},user=streams-console,password={consolePassword}",
+            ["ConnectionStrings__redis"] = await ConsoleRedisUser.CreateAsync(redis.ConnectionString, Contract.GroupsOf.Keys),
             ["Console__MaxLiveViews"] = "8",
         }, Path.Combine(directory, "logs"));
         await services.StartAsync();

@@ -15,8 +15,6 @@ public sealed class ConsoleWorld : IAsyncDisposable
 {
     public const string CommandKey = "a-command-key-for-the-tests-only";
 
-    /// <summary>The console's Redis user.</summary>
-    public const string ConsoleUser = "streams-console";
 
     /// <summary>Where the console believes the Aspire dashboard is: its trace links point there.</summary>
     public const string DashboardUrl = "http://localhost:15080";
@@ -57,16 +55,9 @@ public sealed class ConsoleWorld : IAsyncDisposable
         var redis = await LocalRedisServer.StartAsync();
         settings ??= new Dictionary<string, string>();
         var services = ShopProcesses.Create(redis.ConnectionString, directory, settings: settings);
-        var consolePassword = Guid.NewGuid().ToString("N");
-        await using (var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
-        {
-            await admin.GetDatabase().ExecuteAsync("ACL",
-                ["SETUSER", .. MessagingAcl.ConsoleRules(ConsoleUser, consolePassword, ["orders", "inventory", "notifications"])]);
-        }
-
         var console = ServiceProcess.Create("StreamsConsole", "streamsconsole-1", new Dictionary<string, string>(settings)
         {
-            ["ConnectionStrings__redis"] = $"{redis.ConnectionString},user={ConsoleUser},password={consolePassword}",
+            ["ConnectionStrings__redis"] = await ConsoleRedisUser.CreateAsync(redis.ConnectionString, ["orders", "inventory", "notifications"]),
             ["Console__AllowReplay"] = allowReplay ? "true" : "false",
             ["Console__CommandKey"] = CommandKey,
             ["Console__DashboardUrl"] = DashboardUrl,
@@ -97,7 +88,7 @@ public sealed class ConsoleWorld : IAsyncDisposable
 
     /// <summary>What Redis refused the console's user (<c>ACL LOG</c>): nothing, if its rules hold all it needs.</summary>
     public async Task<IReadOnlyList<string>> ConsoleRefusalsAsync() =>
-        [.. (await AclLog.RefusalsAsync(Connection)).Where(refusal => refusal.StartsWith($"{ConsoleUser}:", StringComparison.Ordinal))];
+        [.. (await AclLog.RefusalsAsync(Connection)).Where(refusal => refusal.StartsWith($"{ConsoleRedisUser.Name}:", StringComparison.Ordinal))];
 
     public async Task<Guid> PlaceOrderAsync(string customerId, string sku, int quantity)
     {
