@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
 using Shop.InventoryService.Api;
 using Shop.InventoryService.Data;
@@ -15,6 +16,7 @@ internal static class InventoryServiceExtensions
     {
         // Orders ask for stock; nothing else concerns the inventory.
         builder.AddShopService<InventoryDb>(ServiceName, database: "inventorydb", ProductApiJsonContext.Default, Streams.Orders);
+        builder.Services.ConfigureDbContext<InventoryDb>(options => options.UseAsyncSeeding(CatalogSeed.SeedAsync));
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddScoped<ReservationRelease>();
         builder.Services.AddOpenApi();

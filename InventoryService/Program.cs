@@ -8,8 +8,7 @@ builder.AddServiceDefaults();
 builder.AddInventoryService();
 
 var app = builder.Build();
-await app.MigrateDatabaseAsync<InventoryDb>();
-await CatalogSeed.SeedAsync(app.Services);
+await app.MigrateDatabaseAsync<InventoryDb, InventoryDbOnPostgres>();
 app.UseServiceApi();
 app.MapProductsEndpoints();
 app.MapDefaultEndpoints();

@@ -8,7 +8,7 @@ builder.AddServiceDefaults();
 builder.AddNotificationService();
 
 var app = builder.Build();
-await app.MigrateDatabaseAsync<NotificationDb>();
+await app.MigrateDatabaseAsync<NotificationDb, NotificationDbOnPostgres>();
 app.UseServiceApi();
 app.MapNotificationsEndpoints();
 app.MapDefaultEndpoints();

@@ -8,7 +8,7 @@ builder.AddServiceDefaults();
 builder.AddOrderService();
 
 var app = builder.Build();
-await app.MigrateDatabaseAsync<OrderDb>();
+await app.MigrateDatabaseAsync<OrderDb, OrderDbOnPostgres>();
 app.UseServiceApi();
 app.MapOrdersEndpoints();
 if (app.Environment.IsDevelopment())

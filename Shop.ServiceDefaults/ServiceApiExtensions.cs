@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,7 +7,7 @@ using Scalar.AspNetCore;
 
 namespace Shop.ServiceDefaults;
 
-/// <summary>The HTTP pipeline and database start-up every Shop service shares.</summary>
+/// <summary>The HTTP pipeline every Shop service shares.</summary>
 public static class ServiceApiExtensions
 {
     /// <summary>
@@ -58,34 +55,5 @@ public static class ServiceApiExtensions
         }
 
         await next(context).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// <c>ConnectionStrings:{name}</c>, else a SQLite file <c>{name}.db</c> in the service's <c>data</c> folder
-    /// (created if missing).
-    /// </summary>
-    public static string SqliteConnectionString(this IHostApplicationBuilder builder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Configuration.GetConnectionString(name) is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var folder = Path.Combine(builder.Environment.ContentRootPath, "data");
-        Directory.CreateDirectory(folder);
-        return new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, $"{name}.db") }.ToString();
-    }
-
-    /// <summary>Applies the service's EF Core migrations before it takes traffic.</summary>
-    public static async Task MigrateDatabaseAsync<TDbContext>(this WebApplication app)
-        where TDbContext : DbContext
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var scope = app.Services.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            await scope.ServiceProvider.GetRequiredService<TDbContext>().Database.MigrateAsync().ConfigureAwait(false);
-        }
     }
 }

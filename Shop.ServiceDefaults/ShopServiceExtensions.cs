@@ -10,13 +10,14 @@ using Shop.Messaging.Security;
 
 namespace Shop.ServiceDefaults;
 
-/// <summary>The shape every Shop service shares: Redis, its own SQLite database, the bus with Shop's events, its JSON.</summary>
+/// <summary>The shape every Shop service shares: Redis, its own database, the bus with Shop's events, its JSON.</summary>
 public static class ShopServiceExtensions
 {
     /// <summary>
-    /// Adds Aspire's Redis client (<c>redis</c>), <typeparamref name="TDbContext"/> pooled on the SQLite database
-    /// <paramref name="database"/> with its readiness check, the bus for <paramref name="serviceName"/> with every Shop
-    /// event, consuming <paramref name="consumes"/>, its outbox and inbox in that database (SQLite-tuned), and the
+    /// Adds Aspire's Redis client (<c>redis</c>), <typeparamref name="TDbContext"/> on the database
+    /// <paramref name="database"/> (SQLite or PostgreSQL, see <see cref="ServiceDatabaseExtensions.AddServiceDatabase{TDbContext}"/>)
+    /// with its readiness check, the bus for <paramref name="serviceName"/> with every Shop event, consuming
+    /// <paramref name="consumes"/>, its outbox and inbox in that database (SQLite-tuned on SQLite only), and the
     /// service's source-generated HTTP JSON. Each service still calls its own <c>AddMediator()</c> and
     /// <c>AddOpenApi()</c>: both are generated at build time from the service's own code.
     /// </summary>
@@ -28,8 +29,7 @@ public static class ShopServiceExtensions
         ArgumentNullException.ThrowIfNull(consumes);
         // No CONFIG on the wire: the service's Redis user may not read the server's settings (MessagingAcl.CommandMap).
         builder.AddRedisClient("redis", configureOptions: options => options.CommandMap = MessagingAcl.CommandMap);
-        builder.Services.AddDbContextPool<TDbContext>(options => options.UseSqlite(builder.SqliteConnectionString(database)));
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>(database);
+        var provider = builder.AddServiceDatabase<TDbContext>(database);
 
         var messaging = builder.AddMessaging(serviceName).AddShopEvents();
         foreach (var stream in consumes)
@@ -38,6 +38,8 @@ public static class ShopServiceExtensions
         }
 
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, httpJson));
-        return messaging.UseEntityFrameworkStore<TDbContext>(builder.Configuration).UseSqliteTuning();
+        var store = messaging.UseEntityFrameworkStore<TDbContext>(builder.Configuration);
+        // SQLite has one writer per file: queue this process's writers, WAL. PostgreSQL needs neither.
+        return provider == DatabaseProvider.Sqlite ? store.UseSqliteTuning() : store;
     }
 }

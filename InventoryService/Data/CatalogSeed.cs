@@ -3,7 +3,11 @@ using Shop.InventoryService.Domain;
 
 namespace Shop.InventoryService.Data;
 
-/// <summary>The catalog a fresh database starts with, so a new user can order at once.</summary>
+/// <summary>
+/// The catalog a fresh database starts with, so a new user can order at once. EF Core runs it after the migrations,
+/// under the same database lock (<c>UseAsyncSeeding</c>): of several instances that start at once, one seeds and the
+/// others find the catalog there, instead of racing to insert it and logging the loser's errors.
+/// </summary>
 internal static class CatalogSeed
 {
     public static readonly IReadOnlyList<Product> Products =
@@ -16,26 +20,19 @@ internal static class CatalogSeed
         new() { Sku = "SKU-006", Name = "Limited-edition tin", Available = 3, LowStockThreshold = 1 },
     ];
 
-    public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    /// <summary>The seeding delegate for <c>UseAsyncSeeding</c>: adds the catalog to a database that has no product yet.</summary>
+    public static async Task SeedAsync(DbContext db, bool storeChanged, CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InventoryDb>();
-        if (await db.Products.AnyAsync(cancellationToken))
+        var products = db.Set<Product>();
+        if (await products.AnyAsync(cancellationToken))
         {
             return;
         }
 
-        db.Products.AddRange(Products.Select(product => new Product
+        products.AddRange(Products.Select(product => new Product
         {
             Sku = product.Sku, Name = product.Name, Available = product.Available, LowStockThreshold = product.LowStockThreshold,
         }));
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another instance seeded the shared database first.
-        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -5,7 +5,7 @@ using Shop.Messaging.EntityFrameworkCore.Storage;
 namespace Shop.InventoryService.Data;
 
 /// <summary>inventorydb: products, reservations, and the outbox and inbox.</summary>
-public sealed class InventoryDb(DbContextOptions<InventoryDb> options) : DbContext(options)
+public class InventoryDb(DbContextOptions<InventoryDb> options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
 

@@ -5,7 +5,7 @@ using Shop.NotificationService.Domain;
 namespace Shop.NotificationService.Data;
 
 /// <summary>notificationdb: notifications, and the outbox and inbox.</summary>
-public sealed class NotificationDb(DbContextOptions<NotificationDb> options) : DbContext(options)
+public class NotificationDb(DbContextOptions<NotificationDb> options) : DbContext(options)
 {
     public DbSet<Notification> Notifications => Set<Notification>();
 

@@ -5,7 +5,7 @@ using Shop.OrderService.Domain;
 namespace Shop.OrderService.Data;
 
 /// <summary>orderdb: orders, their items, and the outbox and inbox.</summary>
-public sealed class OrderDb(DbContextOptions<OrderDb> options) : DbContext(options)
+public class OrderDb(DbContextOptions<OrderDb> options) : DbContext(options)
 {
     public DbSet<Order> Orders => Set<Order>();
 

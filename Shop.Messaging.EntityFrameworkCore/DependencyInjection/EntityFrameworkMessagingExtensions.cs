@@ -21,7 +21,7 @@ public static class EntityFrameworkMessagingExtensions
     /// <see cref="MessagingModelBuilderExtensions.AddMessagingTables"/>): registers <see cref="IOutbox"/>, the relay,
     /// the inbox for every consumed event, batched handling (one transaction per batch of deliveries), the pruner, and the
     /// interceptor that wakes the relay after a commit. Provider-neutral (EF Core relational); the outbox lease needs
-    /// <c>UPDATE … RETURNING</c> (SQLite 3.35+, PostgreSQL, MariaDB 10.5+). On SQLite, add <c>UseSqliteTuning()</c>
+    /// <c>UPDATE … RETURNING</c> and a row-locking clause, written for SQLite 3.35+ and PostgreSQL (see <c>OutboxLeaseStatement</c>). On SQLite, add <c>UseSqliteTuning()</c>
     /// (Shop.Messaging.EntityFrameworkCore.Sqlite).
     /// </summary>
     public static EntityFrameworkMessagingBuilder<TDbContext> UseEntityFrameworkStore<TDbContext>(this MessagingBuilder messaging, IConfiguration configuration)

@@ -1,9 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -71,31 +68,6 @@ internal sealed class OutboxRelay<TDbContext>(
         }
     }
 
-    /// <summary>
-    /// <c>UPDATE … SET lease WHERE Id IN (oldest unpublished, unleased or lease run out, LIMIT n) RETURNING *</c>, with
-    /// the table and column names of the model: lease and read in one statement (SQLite 3.35+ and PostgreSQL have
-    /// <c>RETURNING</c>). Parameters {0} lease token, {1} lease end, {2} now, {3} batch size.
-    /// </summary>
-    private string LeaseSql(TDbContext db)
-    {
-        return _leaseSql ??= Build();
-
-        string Build()
-        {
-            var entity = db.Model.FindEntityType(typeof(OutboxMessage))
-                         ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no outbox table: call AddMessagingTables() in OnModelCreating.");
-            var sql = db.GetService<ISqlGenerationHelper>();
-            var table = sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-            var storeObject = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(storeObject)!);
-            var (id, publishedAt, leaseToken, leasedUntil) = (Column(nameof(OutboxMessage.Id)), Column(nameof(OutboxMessage.PublishedAt)),
-                Column(nameof(OutboxMessage.LeaseToken)), Column(nameof(OutboxMessage.LeasedUntil)));
-            return $"UPDATE {table} SET {leaseToken} = {{0}}, {leasedUntil} = {{1}} WHERE {id} IN (" +
-                   $"SELECT {id} FROM {table} WHERE {publishedAt} IS NULL AND ({leasedUntil} IS NULL OR {leasedUntil} < {{2}}) " +
-                   $"ORDER BY {id} LIMIT {{3}}) RETURNING *";
-        }
-    }
-
     /// <summary>Leases, publishes and marks one batch; returns how many rows it leased.</summary>
     internal async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
@@ -108,13 +80,13 @@ internal sealed class OutboxRelay<TDbContext>(
             var lease = Guid.NewGuid().ToString("N");
             var leaseEnds = now + settings.LeaseDuration;
 
-            // One statement takes the oldest unpublished rows whose lease (if any) has run out and returns them: SQLite
-            // runs it under its single write lock, so two relays can never lease the same row. Every write of the relay
-            // runs in a transaction of its own so that it queues at the write gate with the other writers of this process.
+            // One statement takes the oldest unpublished rows whose lease (if any) has run out and returns them; two relays
+            // never lease the same row (see OutboxLeaseStatement). Every write of the relay runs in a transaction of its
+            // own, so that on SQLite it queues at the write gate with the other writers of this process.
             var leaseTransaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var leaseScope = leaseTransaction.ConfigureAwait(false);
             var rows = await outbox
-                .FromSql(FormattableStringFactory.Create(LeaseSql(db), lease, leaseEnds, now, settings.BatchSize))
+                .FromSql(FormattableStringFactory.Create(_leaseSql ??= OutboxLeaseStatement.For(db), lease, leaseEnds, now, settings.BatchSize))
                 .AsNoTracking()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             await leaseTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -114,7 +114,7 @@ public sealed class OrderDeadlineTests(RedisFixture redis) : IAsyncLifetime
     [Fact]
     public async Task Two_instances_on_one_database_re_drive_each_overdue_order_once()
     {
-        await using var second = Start(_orders.DatabaseFile);
+        await using var second = Start(_orders.DatabaseConnectionString);
         _ = second.CreateClient(); // starts it
         var orders = new List<Guid>();
         for (var i = 0; i < 20; i++)
@@ -135,7 +135,7 @@ public sealed class OrderDeadlineTests(RedisFixture redis) : IAsyncLifetime
         Assert.All(placed.GroupBy(id => id), sameEvent => Assert.Equal(2, sameEvent.Count())); // placed once, re-driven once
     }
 
-    private ServiceHost<OrderDb> Start(string? databaseFile = null)
+    private ServiceHost<OrderDb> Start(string? databaseConnectionString = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -143,13 +143,8 @@ public sealed class OrderDeadlineTests(RedisFixture redis) : IAsyncLifetime
             ["Orders:MaxRedrives"] = "3",
             ["Orders:DeadlineScanInterval"] = "01:00:00",
         };
-        if (databaseFile is not null)
-        {
-            settings["ConnectionStrings:orderdb"] = $"Data Source={databaseFile}";
-        }
-
         return new ServiceHost<OrderDb>(redis.ConnectionStringFor(_database), "orderdb", settings,
-            services => services.AddSingleton<TimeProvider>(_time));
+            services => services.AddSingleton<TimeProvider>(_time), databaseConnectionString);
     }
 
     private static Task<int> ScanAsync(ServiceHost<OrderDb> host) =>

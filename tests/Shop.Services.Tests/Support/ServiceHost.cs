@@ -6,25 +6,30 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Shop.Services.Tests.Support;
 
 /// <summary>
-/// One service, run in-process with its real Program: its own SQLite file, and the Redis database its test was given
-/// (the contract fixes the stream names, so tests isolate themselves by database).
+/// One service, run in-process with its real Program: a database of its own (a SQLite file, or a PostgreSQL database
+/// in the PostgreSQL assembly, see <see cref="TestDatabases"/>), and the Redis database its test was given (the contract
+/// fixes the stream names, so tests isolate themselves by database).
 /// </summary>
 /// <typeparam name="TMarker">Any public type of the service's assembly (every service has a <c>Program</c>).</typeparam>
 /// <param name="redisConnectionString">Redis, with the test's own database.</param>
-/// <param name="databaseName">The service's connection string name (<c>orderdb</c>, …): its SQLite file is named after it.</param>
+/// <param name="databaseName">The service's connection string name (<c>orderdb</c>, …): its database is named after it.</param>
 /// <param name="settings">More configuration, e.g. <c>Orders:ReservationTimeout</c>.</param>
 /// <param name="configureServices">Replaces services after the service's own registrations, e.g. its <c>TimeProvider</c>.</param>
+/// <param name="databaseConnectionString">Another instance's database, for a second instance on it; a new one when null.</param>
 public sealed class ServiceHost<TMarker>(
-    string redisConnectionString, string databaseName, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    string redisConnectionString, string databaseName, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null,
+    string? databaseConnectionString = null)
     : WebApplicationFactory<TMarker>
     where TMarker : class
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("shop-service-").FullName;
+    private string? _database;
+
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:redis", redisConnectionString);
-        builder.UseSetting($"ConnectionStrings:{databaseName}", $"Data Source={DatabaseFile}");
+        builder.UseSetting($"ConnectionStrings:{databaseName}", DatabaseConnectionString);
         builder.UseSetting("Messaging:ConsumerName", $"{databaseName}-{Guid.NewGuid():N}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -37,12 +42,17 @@ public sealed class ServiceHost<TMarker>(
         }
     }
 
-    /// <summary>The service's SQLite file, for a second instance on the same database.</summary>
-    public string DatabaseFile => Path.Combine(_directory, databaseName + ".db");
+    /// <summary>The service's database, for a second instance on it.</summary>
+    public string DatabaseConnectionString => _database ??= databaseConnectionString ?? TestDatabases.Create(databaseName, _directory);
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (databaseConnectionString is null && _database is { } created)
+        {
+            await TestDatabases.DropAsync(created);
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

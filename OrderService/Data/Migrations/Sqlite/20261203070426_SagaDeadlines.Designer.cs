@@ -8,7 +8,7 @@ using Shop.OrderService.Data;
 
 #nullable disable
 
-namespace Shop.OrderService.Data.Migrations
+namespace Shop.OrderService.Data.Migrations.Sqlite
 {
     [DbContext(typeof(OrderDb))]
     [Migration("20261203070426_SagaDeadlines")]

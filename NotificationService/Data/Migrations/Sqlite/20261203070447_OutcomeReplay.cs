@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Shop.InventoryService.Data.Migrations
+namespace Shop.NotificationService.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class OutcomeReplay : Migration

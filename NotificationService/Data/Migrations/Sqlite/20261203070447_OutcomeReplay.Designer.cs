@@ -4,14 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Shop.InventoryService.Data;
+using Shop.NotificationService.Data;
 
 #nullable disable
 
-namespace Shop.InventoryService.Data.Migrations
+namespace Shop.NotificationService.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(InventoryDb))]
-    [Migration("20261203070438_OutcomeReplay")]
+    [DbContext(typeof(NotificationDb))]
+    [Migration("20261203070447_OutcomeReplay")]
     partial class OutcomeReplay
     {
         /// <inheritdoc />
@@ -19,59 +19,6 @@ namespace Shop.InventoryService.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
-
-            modelBuilder.Entity("Shop.InventoryService.Domain.Product", b =>
-                {
-                    b.Property<string>("Sku")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Available")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("LowStockThreshold")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Reserved")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Sku");
-
-                    b.ToTable("products", null, t =>
-                        {
-                            t.HasCheckConstraint("CK_products_available", "\"Available\" >= 0");
-
-                            t.HasCheckConstraint("CK_products_reserved", "\"Reserved\" >= 0");
-                        });
-                });
-
-            modelBuilder.Entity("Shop.InventoryService.Domain.Reservation", b =>
-                {
-                    b.Property<Guid>("OrderId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Sku")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Quantity")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("ReleasedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ReservedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("OrderId", "Sku");
-
-                    b.ToTable("reservations", (string)null);
-                });
 
             modelBuilder.Entity("Shop.Messaging.EntityFrameworkCore.Inbox.InboxMessage", b =>
                 {
@@ -176,6 +123,48 @@ namespace Shop.InventoryService.Data.Migrations
                     b.HasIndex("PublishedAt", "Id");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Shop.NotificationService.Domain.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SourceEventId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("SourceEventId")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "CreatedAt");
+
+                    b.ToTable("notifications", (string)null);
                 });
 #pragma warning restore 612, 618
         }

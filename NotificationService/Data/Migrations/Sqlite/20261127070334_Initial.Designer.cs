@@ -8,11 +8,11 @@ using Shop.NotificationService.Data;
 
 #nullable disable
 
-namespace Shop.NotificationService.Data.Migrations
+namespace Shop.NotificationService.Data.Migrations.Sqlite
 {
     [DbContext(typeof(NotificationDb))]
-    [Migration("20261203070447_OutcomeReplay")]
-    partial class OutcomeReplay
+    [Migration("20261127070334_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -62,10 +62,6 @@ namespace Shop.NotificationService.Data.Migrations
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("CausationId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -117,8 +113,6 @@ namespace Shop.NotificationService.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("CausationId");
 
                     b.HasIndex("PublishedAt", "Id");
 

@@ -2,20 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shop.NotificationService.Data;
 
 #nullable disable
 
-namespace Shop.NotificationService.Data.Migrations
+namespace Shop.NotificationService.Data.Migrations.Sqlite
 {
     [DbContext(typeof(NotificationDb))]
-    [Migration("20261127070334_Initial")]
-    partial class Initial
+    partial class NotificationDbModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -62,6 +59,10 @@ namespace Shop.NotificationService.Data.Migrations
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CausationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -113,6 +114,8 @@ namespace Shop.NotificationService.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CausationId");
 
                     b.HasIndex("PublishedAt", "Id");
 

@@ -8,7 +8,7 @@ using Shop.InventoryService.Data;
 
 #nullable disable
 
-namespace Shop.InventoryService.Data.Migrations
+namespace Shop.InventoryService.Data.Migrations.Sqlite
 {
     [DbContext(typeof(InventoryDb))]
     [Migration("20261127070226_Initial")]

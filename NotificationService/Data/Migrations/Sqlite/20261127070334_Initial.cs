@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Shop.InventoryService.Data.Migrations
+namespace Shop.NotificationService.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -25,6 +25,23 @@ namespace Shop.InventoryService.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_inbox_messages", x => new { x.ConsumerGroup, x.EventId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrderId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SourceEventId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_notifications", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -53,42 +70,26 @@ namespace Shop.InventoryService.Data.Migrations
                     table.PrimaryKey("PK_outbox_messages", x => x.Id);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "products",
-                columns: table => new
-                {
-                    Sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Available = table.Column<int>(type: "INTEGER", nullable: false),
-                    Reserved = table.Column<int>(type: "INTEGER", nullable: false),
-                    LowStockThreshold = table.Column<int>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_products", x => x.Sku);
-                    table.CheckConstraint("CK_products_available", "\"Available\" >= 0");
-                    table.CheckConstraint("CK_products_reserved", "\"Reserved\" >= 0");
-                });
-
-            migrationBuilder.CreateTable(
-                name: "reservations",
-                columns: table => new
-                {
-                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Quantity = table.Column<int>(type: "INTEGER", nullable: false),
-                    ReservedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ReleasedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_reservations", x => new { x.OrderId, x.Sku });
-                });
-
             migrationBuilder.CreateIndex(
                 name: "IX_inbox_messages_ProcessedAt",
                 table: "inbox_messages",
                 column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_CustomerId_CreatedAt",
+                table: "notifications",
+                columns: new[] { "CustomerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_OrderId",
+                table: "notifications",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_SourceEventId",
+                table: "notifications",
+                column: "SourceEventId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_outbox_messages_PublishedAt_Id",
@@ -103,13 +104,10 @@ namespace Shop.InventoryService.Data.Migrations
                 name: "inbox_messages");
 
             migrationBuilder.DropTable(
+                name: "notifications");
+
+            migrationBuilder.DropTable(
                 name: "outbox_messages");
-
-            migrationBuilder.DropTable(
-                name: "products");
-
-            migrationBuilder.DropTable(
-                name: "reservations");
         }
     }
 }

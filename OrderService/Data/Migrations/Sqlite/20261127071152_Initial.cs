@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Shop.OrderService.Data.Migrations
+namespace Shop.OrderService.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

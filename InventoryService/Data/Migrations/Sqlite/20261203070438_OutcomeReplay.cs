@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Shop.NotificationService.Data.Migrations
+namespace Shop.InventoryService.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class OutcomeReplay : Migration

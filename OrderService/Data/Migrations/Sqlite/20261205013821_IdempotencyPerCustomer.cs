@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Shop.OrderService.Data.Migrations
+namespace Shop.OrderService.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class IdempotencyPerCustomer : Migration

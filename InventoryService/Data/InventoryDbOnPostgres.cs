@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Shop.ServiceDefaults;
+
+namespace Shop.InventoryService.Data;
+
+/// <summary>
+/// <see cref="InventoryDb"/> as PostgreSQL's migrations know it (Data/Migrations/Postgres; its own are SQLite's). EF Core finds
+/// a context's migrations by the context's type, so the second provider's set needs a type of its own; the service
+/// always runs on <see cref="InventoryDb"/>, and only start-up migrates through this type when the database is PostgreSQL.
+/// </summary>
+public sealed class InventoryDbOnPostgres(DbContextOptions<InventoryDb> options) : InventoryDb(options);
+
+/// <summary>For <c>dotnet ef migrations add &lt;Name&gt; --context InventoryDbOnPostgres --output-dir Data/Migrations/Postgres</c>.</summary>
+internal sealed class InventoryDbOnPostgresFactory : PostgresDesignTimeFactory<InventoryDb, InventoryDbOnPostgres>;

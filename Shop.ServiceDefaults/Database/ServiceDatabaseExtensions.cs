@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Shop.ServiceDefaults;
+
+/// <summary>A service's own database, on whichever provider its connection string names.</summary>
+public static class ServiceDatabaseExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TDbContext"/>, pooled, on <c>ConnectionStrings:{name}</c> (a SQLite file
+    /// <c>data/{name}.db</c> when none is configured), with a readiness check named <paramref name="name"/>; returns the
+    /// provider, for what only one of them needs.
+    /// </summary>
+    public static DatabaseProvider AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string name)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.DatabaseConnectionString(name);
+        var provider = DatabaseProviders.Of(connectionString);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // Aspire's client: pooling, the command timeout, Npgsql's metrics (connection pool, commands) in the dashboard.
+            builder.AddNpgsqlDbContext<TDbContext>(name, settings =>
+            {
+                // The bus opens its own transactions (a batch, an outbox lease), which a retrying execution strategy
+                // refuses; a failed delivery is retried by the bus, a failed request by its client.
+                settings.DisableRetry = true;
+                // The EF Core instrumentation of the service defaults traces every command already, on both providers.
+                settings.DisableTracing = true;
+                // The same readiness check as on SQLite, below.
+                settings.DisableHealthChecks = true;
+            });
+        }
+        else
+        {
+            builder.Services.AddDbContextPool<TDbContext>(options => options.UseSqlite(connectionString));
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>(name);
+        return provider;
+    }
+
+    /// <summary>
+    /// <c>ConnectionStrings:{name}</c>, else a SQLite file <c>{name}.db</c> in the service's <c>data</c> folder
+    /// (created if missing).
+    /// </summary>
+    public static string DatabaseConnectionString(this IHostApplicationBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Configuration.GetConnectionString(name) is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var folder = Path.Combine(builder.Environment.ContentRootPath, "data");
+        Directory.CreateDirectory(folder);
+        return new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, $"{name}.db") }.ToString();
+    }
+}
