@@ -35,7 +35,7 @@ public sealed class BatchTests(RedisFixture redis)
             last = await AddEntryAsync(stream, Guid.NewGuid(), counter, by);
         }
 
-        using var host = StoreHost.Build(redis.ConnectionString, stream, database.File, faults);
+        using var host = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults);
         using var batches = Collect<long>(host, "shop.messaging.batch.size");
         await host.StartAsync(_cancellation);
 
@@ -62,7 +62,7 @@ public sealed class BatchTests(RedisFixture redis)
         await AddEntryAsync(stream, Guid.NewGuid(), "target", 100);
         var last = await AddEntryAsync(stream, twice, "target", 10);
 
-        using var host = StoreHost.Build(redis.ConnectionString, stream, database.File, faults);
+        using var host = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults);
         using var batches = Collect<long>(host, "shop.messaging.batch.size");
         using var duplicates = Collect<long>(host, "shop.messaging.duplicates");
         await host.StartAsync(_cancellation);
@@ -91,7 +91,7 @@ public sealed class BatchTests(RedisFixture redis)
             ["Messaging:MaxDeliveries"] = "1", ["Messaging:HandlerAttempts"] = "2", ["Messaging:RetryBackoff"] = "00:00:00.010",
         };
 
-        using var host = StoreHost.Build(redis.ConnectionString, stream, database.File, faults, settings: settings);
+        using var host = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults, settings: settings);
         using var batches = Collect<long>(host, "shop.messaging.batch.size");
         using var rolledBack = Collect<long>(host, "shop.messaging.batch.rolled_back");
         await host.StartAsync(_cancellation);
@@ -131,14 +131,14 @@ public sealed class BatchTests(RedisFixture redis)
             options.Password = password;
             var settings = new Dictionary<string, string?> { ["Messaging:ConsumerName"] = "restarted-instance" };
             var faults = new HandlerFaults();
-            using (var crashing = StoreHost.Build(options.ToString(includePassword: true), stream, database.File, faults, settings: settings))
+            using (var crashing = StoreHost.Build(options.ToString(includePassword: true), stream, database.ConnectionString, faults, settings: settings))
             {
                 await crashing.StartAsync(_cancellation);
                 await Wait.UntilAsync(async () => await Raise.CounterAsync(crashing, "target") == 15, Timeout, "the batch committed");
             }
 
             Assert.Equal(5, (await redis.Database.StreamPendingAsync(stream, Group)).PendingMessageCount);
-            using var restarted = StoreHost.Build(redis.ConnectionString, stream, database.File, faults, settings: settings);
+            using var restarted = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults, settings: settings);
             using var duplicates = Collect<long>(restarted, "shop.messaging.duplicates");
             await restarted.StartAsync(_cancellation);
 

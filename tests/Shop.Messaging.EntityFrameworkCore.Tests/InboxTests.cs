@@ -18,7 +18,7 @@ public sealed class InboxTests(RedisFixture redis)
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
         var faults = new HandlerFaults();
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, faults).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults).StartedAsync();
         var eventId = Guid.NewGuid();
 
         await AddEntryAsync(stream, eventId, by: 4);
@@ -42,7 +42,7 @@ public sealed class InboxTests(RedisFixture redis)
         Assert.Single(await redis.Database.StreamReadGroupAsync(stream, Group, "crashed-instance", StreamPosition.NewMessages));
         var faults = new HandlerFaults();
         var settings = new Dictionary<string, string?> { ["Messaging:ReclaimAfter"] = "00:00:00.200" };
-        using (var beforeCrash = StoreHost.Build(redis.ConnectionString, stream, database.File, settings: settings))
+        using (var beforeCrash = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, settings: settings))
         {
             using var scope = beforeCrash.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<CounterDb>();
@@ -55,7 +55,7 @@ public sealed class InboxTests(RedisFixture redis)
             await db.SaveChangesAsync(_cancellation);
         }
 
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, faults, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults, settings: settings).StartedAsync();
 
         await Wait.UntilAsync(async () => (await redis.Database.StreamPendingAsync(stream, Group)).PendingMessageCount == 0,
             Timeout, "the taken-over entry to be acknowledged");
@@ -70,7 +70,7 @@ public sealed class InboxTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("counters");
         var faults = new HandlerFaults { FailAfterWriting = 1 };
         var settings = new Dictionary<string, string?> { ["Messaging:RetryBackoff"] = "00:00:00.010" };
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, faults, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults, settings: settings).StartedAsync();
         var eventId = Guid.NewGuid();
 
         var entryId = await AddEntryAsync(stream, eventId, by: 9);
@@ -88,7 +88,7 @@ public sealed class InboxTests(RedisFixture redis)
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
         var faults = new HandlerFaults();
-        using var host = StoreHost.Build(redis.ConnectionString, stream, database.File, faults, configure: store => store.WithoutInbox<CounterBumped>());
+        using var host = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, faults, configure: store => store.WithoutInbox<CounterBumped>());
         await host.StartAsync(_cancellation);
         var eventId = Guid.NewGuid();
 

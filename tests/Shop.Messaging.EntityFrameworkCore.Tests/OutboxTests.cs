@@ -21,7 +21,7 @@ public sealed class OutboxTests(RedisFixture redis)
         var stream = RedisFixture.UniqueName("counters");
         // A sweep an hour away: only the wake-up after the commit can publish in time.
         var settings = new Dictionary<string, string?> { ["Messaging:Outbox:SweepInterval"] = "01:00:00" };
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
         var raised = new CounterBumped("target", 3);
 
         await Raise.CommittedAsync(host, "source", raised);
@@ -39,7 +39,7 @@ public sealed class OutboxTests(RedisFixture redis)
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
         var settings = new Dictionary<string, string?> { ["Messaging:Outbox:SweepInterval"] = "01:00:00" };
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
 
         using (var scope = host.Services.CreateScope())
         {
@@ -59,7 +59,7 @@ public sealed class OutboxTests(RedisFixture redis)
     {
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false).StartedAsync();
         var rolledBack = new CounterBumped("target", 1);
 
         using (var scope = host.Services.CreateScope())
@@ -93,7 +93,7 @@ public sealed class OutboxTests(RedisFixture redis)
             ["Messaging:Outbox:RetryBackoff"] = "00:00:00.050",
             ["Messaging:Outbox:MaxRetryBackoff"] = "00:00:00.200",
         };
-        using var host = await StoreHost.Build($"127.0.0.1:{port},connectTimeout=200", stream, database.File, consume: false, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build($"127.0.0.1:{port},connectTimeout=200", stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
         var raised = new CounterBumped("target", 5);
 
         await Raise.CommittedAsync(host, "source", raised);
@@ -125,7 +125,7 @@ public sealed class OutboxTests(RedisFixture redis)
             ["Messaging:Outbox:RetryBackoff"] = "00:00:00.050",
             ["Messaging:Outbox:MaxRetryBackoff"] = "00:00:00.200",
         };
-        using var host = await StoreHost.Build(server.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build(server.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
         // As the AppHost runs Redis: no eviction, and memory already at its bound, so every new write is refused.
         await redisServer.ExecuteAsync("CONFIG", "SET", "maxmemory-policy", "noeviction");
         await redisServer.ExecuteAsync("CONFIG", "SET", "maxmemory", "1");
@@ -157,7 +157,7 @@ public sealed class OutboxTests(RedisFixture redis)
         var unleased = new CounterBumped("target", 2);
 
         // The process that committed these died before publishing: one row is still under its relay's lease.
-        using (var crashed = StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings, timeProvider: time))
+        using (var crashed = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings, timeProvider: time))
         {
             await Raise.CommittedAsync(crashed.Services, "first", leased);
             await Raise.CommittedAsync(crashed.Services, "second", unleased);
@@ -168,7 +168,7 @@ public sealed class OutboxTests(RedisFixture redis)
                 .ExecuteUpdateAsync(update => update.SetProperty(row => row.LeaseToken, "dead-relay").SetProperty(row => row.LeasedUntil, leaseEnds), _cancellation);
         }
 
-        using var restarted = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings, timeProvider: time).StartedAsync();
+        using var restarted = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings, timeProvider: time).StartedAsync();
 
         await Wait.UntilAsync(async () => await redis.Database.StreamLengthAsync(stream) == 1, Timeout, "the unleased row");
         Assert.Equal(unleased.Id.ToString(), Assert.Single(await redis.Database.StreamRangeAsync(stream))[EntryFields.Id]);
@@ -191,8 +191,8 @@ public sealed class OutboxTests(RedisFixture redis)
         using var database = new TestDatabase();
         var stream = RedisFixture.UniqueName("counters");
         var settings = new Dictionary<string, string?> { ["Messaging:Outbox:BatchSize"] = "7", ["Messaging:Outbox:SweepInterval"] = "00:00:00.050" };
-        using var first = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
-        using var second = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
+        using var first = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
+        using var second = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
         var events = Enumerable.Range(0, 200).Select(i => new CounterBumped("target", i)).ToArray();
 
         await Task.WhenAll(events.Select((@event, i) => Raise.CommittedAsync(i % 2 == 0 ? first : second, $"source-{i}", @event)));
@@ -216,7 +216,7 @@ public sealed class OutboxTests(RedisFixture redis)
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
-        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false).StartedAsync();
 
         ActivityTraceId traceId;
         using (var request = source.StartActivity("POST /counters"))

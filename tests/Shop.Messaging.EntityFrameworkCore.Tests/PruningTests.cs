@@ -27,7 +27,7 @@ public sealed class PruningTests(RedisFixture redis)
             // Keep the relay away from the unpublished row (leased elsewhere for a day): it must survive pruning.
             ["Messaging:Outbox:SweepInterval"] = "01:00:00",
         };
-        using var host = StoreHost.Build(redis.ConnectionString, stream, database.File, consume: false, settings: settings, timeProvider: time);
+        using var host = StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings, timeProvider: time);
         using (var scope = host.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CounterDb>();

@@ -25,7 +25,7 @@ public sealed class ReplicatedOutboxTests
             ["Messaging:Outbox:RetryBackoff"] = "00:00:00.05",
             ["Messaging:Outbox:MaxRetryBackoff"] = "00:00:00.2",
         };
-        using var host = await StoreHost.Build(pair.Primary.ConnectionString, stream, database.File, consume: false, settings: settings).StartedAsync();
+        using var host = await StoreHost.Build(pair.Primary.ConnectionString, stream, database.ConnectionString, consume: false, settings: settings).StartedAsync();
         await using var primary = await ConnectionMultiplexer.ConnectAsync(pair.Primary.ConnectionString);
         var raised = new CounterBumped("target", 1);
 

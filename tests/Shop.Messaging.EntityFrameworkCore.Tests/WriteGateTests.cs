@@ -16,7 +16,7 @@ public sealed class WriteGateTests(RedisFixture redis)
     public async Task Concurrent_writers_in_one_process_all_commit()
     {
         using var database = new TestDatabase();
-        using var host = await StoreHost.Build(redis.ConnectionString, RedisFixture.UniqueName("counters"), database.File, consume: false).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, RedisFixture.UniqueName("counters"), database.ConnectionString, consume: false).StartedAsync();
 
         // SaveChanges on its own and explicit transactions, 16 at a time.
         await Task.WhenAll(Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
@@ -47,7 +47,7 @@ public sealed class WriteGateTests(RedisFixture redis)
     public async Task Transaction_disposed_without_commit_lets_the_next_writer_in_and_leaves_nothing_behind()
     {
         using var database = new TestDatabase();
-        using var host = await StoreHost.Build(redis.ConnectionString, RedisFixture.UniqueName("counters"), database.File, consume: false).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, RedisFixture.UniqueName("counters"), database.ConnectionString, consume: false).StartedAsync();
         using var abandoning = host.Services.CreateScope();
         var abandoned = abandoning.ServiceProvider.GetRequiredService<CounterDb>();
         await using (var transaction = await abandoned.Database.BeginTransactionAsync(_cancellation))
@@ -65,7 +65,7 @@ public sealed class WriteGateTests(RedisFixture redis)
     public async Task Failed_save_lets_the_next_writer_in()
     {
         using var database = new TestDatabase();
-        using var host = await StoreHost.Build(redis.ConnectionString, RedisFixture.UniqueName("counters"), database.File, consume: false).StartedAsync();
+        using var host = await StoreHost.Build(redis.ConnectionString, RedisFixture.UniqueName("counters"), database.ConnectionString, consume: false).StartedAsync();
         await SaveCounterAsync(host, "taken");
 
         await Assert.ThrowsAsync<DbUpdateException>(() => SaveCounterAsync(host, "taken"));

@@ -10,13 +10,16 @@ using Shop.Messaging.Security;
 
 namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 
-/// <summary>A host wired as a service is: Aspire's Redis client, the bus, the EF store on a real SQLite file, Mediator.</summary>
+/// <summary>
+/// A host wired as a service is: Aspire's Redis client, the bus, the EF store on a real database (a SQLite file with the
+/// SQLite tuning, or PostgreSQL in the PostgreSQL assembly, see <see cref="TestDatabases"/>), Mediator.
+/// </summary>
 public static class StoreHost
 {
     public static IHost Build(
         string redisConnectionString,
         string stream,
-        string databaseFile,
+        string databaseConnectionString,
         HandlerFaults? faults = null,
         bool consume = true,
         IDictionary<string, string?>? settings = null,
@@ -45,14 +48,29 @@ public static class StoreHost
         }
 
         builder.AddRedisClient("redis", configureOptions: options => options.CommandMap = MessagingAcl.CommandMap);
-        builder.Services.AddDbContext<CounterDb>(options => options.UseSqlite($"Data Source={databaseFile}"));
+        builder.Services.AddDbContext<CounterDb>(options =>
+        {
+            if (TestDatabases.OnPostgres)
+            {
+                options.UseNpgsql(databaseConnectionString);
+            }
+            else
+            {
+                options.UseSqlite(databaseConnectionString);
+            }
+        });
         var messaging = builder.AddMessaging("counter-service").AddEvent(stream, CounterJsonContext.Default.CounterBumped);
         if (consume)
         {
             messaging.Consume(stream);
         }
 
-        var store = messaging.UseEntityFrameworkStore<CounterDb>(builder.Configuration).UseSqliteTuning();
+        var store = messaging.UseEntityFrameworkStore<CounterDb>(builder.Configuration);
+        if (!TestDatabases.OnPostgres)
+        {
+            store.UseSqliteTuning();
+        }
+
         configure?.Invoke(store);
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddSingleton(faults ?? new HandlerFaults());

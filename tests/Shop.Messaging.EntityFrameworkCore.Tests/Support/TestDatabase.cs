@@ -1,14 +1,20 @@
 namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 
-/// <summary>A SQLite file of one test's own, deleted with its WAL files afterwards.</summary>
+/// <summary>
+/// A database of one test's own: a SQLite file (deleted with its WAL files afterwards), or a PostgreSQL database
+/// (dropped afterwards) in the PostgreSQL assembly (<see cref="TestDatabases"/>).
+/// </summary>
 public sealed class TestDatabase : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("shop-sqlite-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("shop-store-").FullName;
 
-    public string File => Path.Combine(_directory, "service.db");
+    public TestDatabase() => ConnectionString = TestDatabases.Create("store", _directory);
+
+    public string ConnectionString { get; }
 
     public void Dispose()
     {
+        TestDatabases.DropAsync(ConnectionString).GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
