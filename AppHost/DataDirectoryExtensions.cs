@@ -1,6 +1,6 @@
 namespace Shop.AppHost;
 
-/// <summary>Where the app's state lives on disk: Redis's AOF and the services' SQLite files.</summary>
+/// <summary>Where the app's state lives on disk: Redis's AOF, the services' SQLite files, the local PostgreSQL's cluster.</summary>
 internal static class DataDirectoryExtensions
 {
     /// <summary><c>Shop:DataDirectory</c>, else <c>AppHost/.data</c>; created if missing.</summary>
@@ -12,8 +12,4 @@ internal static class DataDirectoryExtensions
         Directory.CreateDirectory(directory);
         return directory;
     }
-
-    /// <summary>Points the service's <c>ConnectionStrings:{name}</c> at <c>{name}.db</c> in the data folder.</summary>
-    public static IResourceBuilder<ProjectResource> WithSqlite(this IResourceBuilder<ProjectResource> project, string name, string dataDirectory) =>
-        project.WithEnvironment($"ConnectionStrings__{name}", $"Data Source={Path.Combine(dataDirectory, name + ".db")}");
 }

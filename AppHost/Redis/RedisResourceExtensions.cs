@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ internal static class RedisResourceExtensions
         var mode = builder.Configuration.GetValue("Redis:Mode", RedisMode.Auto);
         if (mode == RedisMode.Auto)
         {
-            mode = DockerEngineAnswers() ? RedisMode.Container
+            mode = DockerEngine.Answers ? RedisMode.Container
                 : LocalRedisExecutable() is not null ? RedisMode.Local
                 : throw new DistributedApplicationException(
                     "Shop needs Redis and found neither a running Docker engine nor redis-server. Start Docker, or install " +
@@ -237,35 +236,6 @@ internal static class RedisResourceExtensions
         expression.AppendLiteral($",user={user},password=");
         expression.AppendFormatted(password);
         return expression.Build();
-    }
-
-    private static bool DockerEngineAnswers()
-    {
-        try
-        {
-            using var docker = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            });
-            if (docker is null)
-            {
-                return false;
-            }
-
-            if (!docker.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                docker.Kill();
-                return false;
-            }
-
-            return docker.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No docker client on the PATH.
-            return false;
-        }
     }
 
     private static string? LocalRedisExecutable() =>

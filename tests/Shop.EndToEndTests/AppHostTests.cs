@@ -15,7 +15,7 @@ namespace Shop.EndToEndTests;
 public class RunningApp : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-    private readonly string _data = Directory.CreateTempSubdirectory("shop-e2e-").FullName;
+    private readonly string _data = DataFolder();
     private DistributedApplication _app = null!;
 
     public HttpClient Orders { get; private set; } = null!;
@@ -49,6 +49,16 @@ public class RunningApp : IAsyncLifetime
                                 ?? throw new InvalidOperationException("The redis resource has no connection string.");
     }
 
+    /// <summary>A resource's connection string, as the AppHost gives it.</summary>
+    public async Task<string> GetConnectionStringAsync(string resource) =>
+        await _app.GetConnectionStringAsync(resource, TestContext.Current.CancellationToken)
+        ?? throw new InvalidOperationException($"The {resource} resource has no connection string.");
+
+    /// <summary>The value of one of the AppHost's parameters (e.g. a generated password).</summary>
+    public async Task<string> ParameterAsync(string name) =>
+        await _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
+            .Single(parameter => parameter.Name == name).GetValueAsync(TestContext.Current.CancellationToken) ?? "";
+
     /// <summary>The Redis resource's own connection string: its default user, the administrator.</summary>
     public string RedisConnectionString { get; private set; } = "";
 
@@ -58,11 +68,24 @@ public class RunningApp : IAsyncLifetime
     /// </summary>
     public async Task<string> RedisConnectionStringOfAsync(string user)
     {
-        var password = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>()
-            .Single(parameter => parameter.Name == $"redis-{user}-password");
         var options = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString);
-        (options.User, options.Password) = (user, await password.GetValueAsync(TestContext.Current.CancellationToken));
+        (options.User, options.Password) = (user, await ParameterAsync($"redis-{user}-password"));
         return options.ToString(includePassword: true);
+    }
+
+    /// <summary>
+    /// The AppHost's data folder, which others may enter (not read): run as root, the AppHost runs a local PostgreSQL as
+    /// the unprivileged postgres user, whose cluster lives below it.
+    /// </summary>
+    private static string DataFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("shop-e2e-");
+        if (!OperatingSystem.IsWindows())
+        {
+            folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        }
+
+        return folder.FullName;
     }
 
     public async ValueTask DisposeAsync()
@@ -80,6 +103,26 @@ public class RunningApp : IAsyncLifetime
         }
     }
 
+}
+
+/// <summary>
+/// <c>dotnet run --project AppHost -- Database:Mode=Postgres</c>: a PostgreSQL server (a container where Docker runs,
+/// else a local <c>postgres</c> process), a database and a user per service, and two instances of every service.
+/// </summary>
+public sealed class RunningPostgresApp : RunningApp
+{
+    protected override IEnumerable<string> Settings => [.. base.Settings, "Database:Mode=Postgres"];
+
+    /// <summary>The connection string of the database user the AppHost made for a service's database, to a database of one's choice.</summary>
+    public async Task<string> DatabaseConnectionStringOfAsync(string database, string user, string connectTo)
+    {
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(await GetConnectionStringAsync("postgres"));
+        var password = await ParameterAsync($"{database}-password");
+        return new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = admin.Host, Port = admin.Port, Username = user, Password = password, Database = connectTo, Pooling = false,
+        }.ConnectionString;
+    }
 }
 
 /// <summary>
@@ -120,6 +163,43 @@ public sealed class RunningClusterApp : RunningApp
 }
 
 public sealed class AppHostTests(RunningApp app) : AppHostScenarios(app), IClassFixture<RunningApp>;
+
+public sealed class PostgresAppHostTests(RunningPostgresApp app) : AppHostScenarios(app), IClassFixture<RunningPostgresApp>
+{
+    [Theory]
+    [InlineData("orders", "inventory-service")]
+    [InlineData("inventory", "order-service")]
+    [InlineData("orders", "notification-service")]
+    [InlineData("inventory", "notification-service")]
+    public async Task Every_service_runs_two_instances_each_a_consumer_of_its_group(string stream, string group)
+    {
+        await WaitForAsync(await PlaceAsync($"e2e-pg-{group}", "SKU-001", 1), order => order.NotifiedAt is not null);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(app.RedisConnectionString);
+
+        // Every instance reads its group all the time, so each is a consumer there, named after its own instance.
+        await Wait.UntilAsync(async () => (await redis.GetDatabase().StreamConsumerInfoAsync(stream, group)).Length == 2,
+            TimeSpan.FromSeconds(30), $"two consumers of {group} on {stream}");
+    }
+
+    [Theory]
+    [InlineData("orderdb", "order-service", "inventorydb")]
+    [InlineData("inventorydb", "inventory-service", "notificationdb")]
+    [InlineData("notificationdb", "notification-service", "orderdb")]
+    public async Task Database_user_of_a_service_owns_its_database_and_may_not_connect_to_another(string database, string user, string otherDatabase)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using (var own = new Npgsql.NpgsqlConnection(await app.DatabaseConnectionStringOfAsync(database, user, database)))
+        {
+            await own.OpenAsync(cancellation);
+            await using var owner = new Npgsql.NpgsqlCommand("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()", own);
+            Assert.Equal(user, await owner.ExecuteScalarAsync(cancellation));
+        }
+
+        await using var other = new Npgsql.NpgsqlConnection(await app.DatabaseConnectionStringOfAsync(database, user, otherDatabase));
+        var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => other.OpenAsync(cancellation));
+        Assert.Equal("42501", refused.SqlState); // insufficient_privilege: "permission denied for database"
+    }
+}
 
 public sealed class ClusterAppHostTests(RunningClusterApp app) : AppHostScenarios(app), IClassFixture<RunningClusterApp>
 {

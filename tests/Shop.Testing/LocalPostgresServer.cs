@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Shop.AppHost.Database;
 
 namespace Shop.Testing;
 
 /// <summary>
 /// A PostgreSQL server process of the tests' own: a fresh cluster (<c>initdb</c>) in a temp folder, a free loopback
 /// port, no Unix socket, a password for its <c>postgres</c> superuser, stopped by PID. Never the system's service.
-/// <c>postgres</c> refuses to run as root: run as root (CI), the cluster belongs to the unprivileged <c>postgres</c>
-/// user that Debian's package creates, and the server runs as that user through <c>setpriv</c>, which replaces itself
-/// with the server, so the PID is the server's and <c>kill -9</c> reaches it.
+/// Run as root (CI), the server runs as an unprivileged user (<see cref="PostgresBinaries"/>), and its PID is still the
+/// server's, so <c>kill -9</c> reaches it.
 /// </summary>
 /// <remarks>
 /// <c>fsync=off</c>: the tests kill server processes, never the machine, and a killed process loses nothing the
@@ -17,7 +17,7 @@ namespace Shop.Testing;
 /// </remarks>
 public sealed class LocalPostgresServer : IAsyncDisposable
 {
-    private const string Superuser = "postgres";
+    private const string Superuser = PostgresBinaries.ServerUser;
     private readonly string _directory;
     private readonly string _binaries;
     private Process _process;
@@ -44,33 +44,17 @@ public sealed class LocalPostgresServer : IAsyncDisposable
 
     private string LogFile => Path.Combine(_directory, "postgres.log");
 
-    /// <summary>The folder holding <c>initdb</c> and <c>postgres</c>: on the PATH, else the newest of Debian's versions.</summary>
-    public static string? FindBinaries()
-    {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "postgres")));
-        if (onPath is not null)
-        {
-            return onPath;
-        }
-
-        const string debian = "/usr/lib/postgresql";
-        return Directory.Exists(debian)
-            ? Directory.GetDirectories(debian)
-                .Select(version => Path.Combine(version, "bin"))
-                .Where(folder => File.Exists(Path.Combine(folder, "postgres")))
-                .OrderByDescending(folder => int.TryParse(Path.GetFileName(Path.GetDirectoryName(folder)), out var major) ? major : 0)
-                .FirstOrDefault()
-            : null;
-    }
-
     public static async Task<LocalPostgresServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var binaries = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL's initdb and postgres are not installed.");
+        var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException("PostgreSQL's initdb and postgres are not installed.");
         var directory = Directory.CreateTempSubdirectory("shop-postgres-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            // The server's user (as root, not ours) must enter the folder; it reads nothing else in it.
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
         var password = Guid.NewGuid().ToString("N");
-        InitializeCluster(directory, binaries, password);
+        PostgresBinaries.InitializeCluster(binaries, Path.Combine(directory, "data"), password);
         // A port found free may be taken before the server binds it: then it exits saying so, and starts on another.
         for (var attempt = 1; ; attempt++)
         {
@@ -153,32 +137,10 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         }
     }
 
-    private static bool RunningAsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";
-
-    /// <summary>initdb, as the user the server will run as, with the superuser's password and password authentication.</summary>
-    private static void InitializeCluster(string directory, string binaries, string password)
-    {
-        var passwordFile = Path.Combine(directory, "password");
-        File.WriteAllText(passwordFile, password);
-        if (RunningAsRoot)
-        {
-            // The temp folder is root's and private: the server's user must reach its cluster and password file.
-            Run("chown", "-R", $"{Superuser}:", directory);
-        }
-
-        Run(Command(Path.Combine(binaries, "initdb")),
-        [
-            .. CommandPrefix(Path.Combine(binaries, "initdb")),
-            "--pgdata", Path.Combine(directory, "data"), "--username", Superuser, "--pwfile", passwordFile,
-            "--auth", "scram-sha-256", "--encoding", "UTF8", "--locale", "C", "--no-sync", "--no-instructions",
-        ]);
-        File.Delete(passwordFile);
-    }
-
     private Process Launch()
     {
         var postgres = Path.Combine(_binaries, "postgres");
-        var start = new ProcessStartInfo(Command(postgres))
+        var start = new ProcessStartInfo(PostgresBinaries.Command(postgres))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -186,7 +148,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         };
         foreach (var argument in (string[])
                  [
-                     .. CommandPrefix(postgres),
+                     .. PostgresBinaries.Prefix(postgres),
                      "-D", DataDirectory,
                      "-p", Port.ToString(CultureInfo.InvariantCulture),
                      "-c", "listen_addresses=127.0.0.1",
@@ -250,29 +212,5 @@ public sealed class LocalPostgresServer : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(30), "PostgreSQL to accept connections");
-    }
-
-    /// <summary>As root, the program is <c>setpriv</c>, which becomes the unprivileged user and then the program itself.</summary>
-    private static string Command(string program) => RunningAsRoot ? "setpriv" : program;
-
-    private static string[] CommandPrefix(string program) =>
-        RunningAsRoot ? ["--reuid", Superuser, "--regid", Superuser, "--init-groups", "--", program] : [];
-
-    private static void Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output.Result}{error}");
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Shop.AppHost.Database;
 using Testcontainers.PostgreSql;
 using Xunit;
 
@@ -37,7 +38,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             _container = container;
             (AdminConnectionString, Origin) = (container.GetConnectionString(), "Testcontainers");
         }
-        else if (LocalPostgresServer.FindBinaries() is not null)
+        else if (PostgresBinaries.Find() is not null)
         {
             LocalServer = await LocalPostgresServer.StartAsync();
             (AdminConnectionString, Origin) = (LocalServer.AdminConnectionString, $"postgres (pid {LocalServer.ProcessId})");
