@@ -17,10 +17,16 @@ public static class ServiceApiExtensions
     public static WebApplication UseServiceApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // A body that is not JSON, or a field of the wrong type, is the client's error: 400, not 500.
+        // A body that is not JSON, or a field of the wrong type, is the client's error: 400, not 500. A database that
+        // cannot be reached is the service's passing state: 503, try again shortly (see DatabaseOutage).
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException badRequest => badRequest.StatusCode,
+                _ when DatabaseOutage.Is(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.Use(RefuseOversizedBodiesAsync);

@@ -52,6 +52,11 @@ public static class ServiceDefaultsExtensions
             {
                 context.ProblemDetails.Detail = badRequest.Message;
             }
+            else if (DatabaseOutage.Is(context.Exception))
+            {
+                context.ProblemDetails.Detail = "The service's database cannot be reached at the moment; nothing was changed. Try again shortly.";
+                context.HttpContext.Response.Headers.RetryAfter = ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         // After the default writer: ProblemDetails also for a client whose Accept header takes no JSON.
         builder.Services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemDetailsForAnyClient>();

@@ -15,6 +15,13 @@ namespace Shop.Messaging.Consuming;
 /// <see cref="MessagingOptions.HandlerAttempts"/> attempts with backoff, then the dead-letter decision: dead-letter on
 /// the <see cref="MessagingOptions.MaxDeliveries"/>-th failed delivery, otherwise leave it pending for redelivery.
 /// </summary>
+/// <remarks>
+/// A dependency that is down (the database restarting, see <see cref="TransientFailure"/>) fails every attempt until it
+/// is back, and that is no failure of the entry: the entry stays in hand and its attempts start over after a pause
+/// (twice as long each time, at most <see cref="MaxOutagePause"/>) until the dependency answers or the host stops. The
+/// heartbeat keeps its claim fresh meanwhile, so no other consumer takes it over and its delivery count does not grow:
+/// an outage longer than <see cref="MessagingOptions.MaxDeliveries"/> redeliveries dead-letters nothing.
+/// </remarks>
 internal sealed class HandlerInvoker(
     IServiceScopeFactory scopes,
     DeadLetterWriter deadLetters,
@@ -25,7 +32,18 @@ internal sealed class HandlerInvoker(
     TimeProvider timeProvider,
     ILogger<HandlerInvoker> logger)
 {
+    /// <summary>The longest pause between two rounds of attempts while a dependency is down.</summary>
+    public static readonly TimeSpan MaxOutagePause = TimeSpan.FromSeconds(2);
+
     private readonly ResiliencePipeline _attempts = Retries.Attempts(timeProvider, options.Value.HandlerAttempts, options.Value.RetryBackoff);
+
+    private readonly ResiliencePipeline _untilDependencyIsBack = Retries.UntilCancelled(
+        timeProvider, options.Value.RetryBackoff, MaxOutagePause, TransientFailure.Is,
+        (_, exception, pause, _) =>
+        {
+            MessagingLog.WaitingForDependency(logger, exception, pause);
+            return ValueTask.CompletedTask;
+        });
 
     /// <summary>Returns true when the entry is done with (handled, a duplicate, or dead-lettered) and may be acknowledged.</summary>
     /// <param name="stream">The stream the entry came from.</param>
@@ -40,23 +58,27 @@ internal sealed class HandlerInvoker(
         var attempt = 0;
         try
         {
-            var handled = await _attempts.ExecuteAsync(async cancellation =>
+            var handled = await _untilDependencyIsBack.ExecuteAsync(async outage =>
             {
-                attempt++;
-                try
+                attempt = 0;
+                return await _attempts.ExecuteAsync(async cancellation =>
                 {
-                    return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is not InvalidEventException && !Retries.IsCancellation(exception, cancellation))
-                {
-                    MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
-                    if (attempt < attempts)
+                    attempt++;
+                    try
                     {
-                        metrics.Retried(stream, identity.Group);
+                        return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
                     }
+                    catch (Exception exception) when (exception is not InvalidEventException && !Retries.IsCancellation(exception, cancellation))
+                    {
+                        MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
+                        if (attempt < attempts)
+                        {
+                            metrics.Retried(stream, identity.Group);
+                        }
 
-                    throw;
-                }
+                        throw;
+                    }
+                }, outage).ConfigureAwait(false);
             }, abort).ConfigureAwait(false);
 
             telemetry.Completed(stream, delivery, envelope, handled, timeProvider.GetElapsedTime(started));

@@ -38,6 +38,9 @@ internal static partial class MessagingLog
     [LoggerMessage(1021, LogLevel.Warning, "Entry {EntryId} on {Stream} left pending after delivery {Delivery} of {MaxDeliveries}; it is redelivered after ReclaimAfter")]
     public static partial void LeftPending(ILogger logger, string stream, string entryId, long delivery, int maxDeliveries);
 
+    [LoggerMessage(1051, LogLevel.Warning, "A dependency of the handlers is down; the entry in hand is tried again in {Pause} (kept claimed, not counted as a delivery)")]
+    public static partial void WaitingForDependency(ILogger logger, Exception exception, TimeSpan pause);
+
     [LoggerMessage(1022, LogLevel.Error, "Dead-lettered entry {EntryId} of {Stream} after {Deliveries} deliveries: {Reason}")]
     public static partial void DeadLettered(ILogger logger, string stream, string entryId, long deliveries, string reason);
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,7 +33,11 @@ public static class ServiceDatabaseExtensions
                 settings.DisableTracing = true;
                 // The same readiness check as on SQLite, below.
                 settings.DisableHealthChecks = true;
-            });
+            },
+            // Npgsql's own strategy, even without retries, wraps a lost connection in an InvalidOperationException; EF
+            // Core's plain one lets the provider's exception (a DbException that says it is transient) through, which
+            // the bus's retries and the 503 of the API recognize on either provider.
+            options => options.UseNpgsql(npgsql => npgsql.ExecutionStrategy(dependencies => new NonRetryingExecutionStrategy(dependencies))));
         }
         else
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Shop.ChaosTests.Support;
 using static Shop.ChaosTests.Support.ChaosReport;
 using Shop.Testing;
@@ -43,6 +42,26 @@ public sealed class ChaosTests
         {
             shop.Services.Inventory[1].Kill();
             Injected($"kill -9 one of two InventoryService instances after a third of 60 orders, never restarted (ReclaimAfter {ShopUnderChaos.ReclaimAfter.TotalSeconds} s)");
+            return Task.CompletedTask;
+        });
+
+        await Invariants.HoldAsync(shop, stock);
+    }
+
+    [Fact]
+    public async Task One_instance_of_every_service_killed_during_a_burst_and_never_restarted()
+    {
+        await using var shop = await ShopUnderChaos.StartAsync(inventoryInstances: 2, instancesOfEach: 2);
+        var stock = await Invariants.StockAsync(shop);
+
+        await shop.PlaceBurstAsync(90, midway: () =>
+        {
+            foreach (var instances in new[] { shop.Services.OrderInstances, shop.Services.Inventory, shop.Services.NotificationInstances })
+            {
+                instances[1].Kill();
+            }
+
+            Injected($"two instances of every service; kill -9 the second of each after a third of 90 orders, never restarted (ReclaimAfter {ShopUnderChaos.ReclaimAfter.TotalSeconds} s)");
             return Task.CompletedTask;
         });
 
@@ -174,17 +193,10 @@ public sealed class ChaosTests
         var stock = await Invariants.StockAsync(shop);
         var hold = ShopUnderChaos.ReclaimAfter * 2;
 
-        // Another process holds the inventory database's write lock, so every OrderPlaced handler blocks (SQLite's busy
-        // timeout) for longer than ReclaimAfter. Heartbeats must keep the entries claimed: no second instance takes one.
-        await using (var blocker = new SqliteConnection($"Data Source={shop.DatabaseFile("inventory.db")}"))
+        // Another process holds the inventory database's write lock, so every OrderPlaced handler blocks for longer than
+        // ReclaimAfter. Heartbeats must keep the entries claimed: no second instance takes one.
+        await using (await shop.HoldInventoryWriteLockAsync())
         {
-            await blocker.OpenAsync(TestContext.Current.CancellationToken);
-            await using (var command = blocker.CreateCommand())
-            {
-                command.CommandText = "BEGIN IMMEDIATE;";
-                await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-            }
-
             Injected($"the inventory database's write lock held by the test for {hold.TotalSeconds} s (2 × ReclaimAfter) while 8 orders arrive at two InventoryService instances");
             await shop.PlaceBurstAsync(8);
             var held = Stopwatch.StartNew();
@@ -193,12 +205,6 @@ public sealed class ChaosTests
                 var pending = await shop.Database.StreamPendingMessagesAsync("orders", "inventory-service", 100, RedisValue.Null);
                 Assert.All(pending, entry => Assert.Equal(1, entry.DeliveryCount));
                 await Task.Delay(TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken); // sampling during the injected stall
-            }
-
-            await using (var command = blocker.CreateCommand())
-            {
-                command.CommandText = "ROLLBACK;";
-                await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
             }
         }
 

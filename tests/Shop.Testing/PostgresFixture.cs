@@ -55,26 +55,10 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>A new, empty database of one test's own; its connection string (as the superuser).</summary>
-    public string CreateDatabase(string prefix)
-    {
-        var name = $"{prefix}_{Guid.NewGuid():N}";
-        using var connection = new NpgsqlConnection(AdminConnectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        command.ExecuteNonQuery();
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
-    }
+    public string CreateDatabase(string prefix) => PostgresDatabases.Create(AdminConnectionString, prefix);
 
-    /// <summary>Drops a database <see cref="CreateDatabase"/> made, closing whatever connections a stopped service left.</summary>
-    public async Task DropDatabaseAsync(string connectionString)
-    {
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>Drops a database <see cref="CreateDatabase"/> made.</summary>
+    public Task DropDatabaseAsync(string connectionString) => PostgresDatabases.DropAsync(AdminConnectionString, connectionString);
 
     public async ValueTask DisposeAsync()
     {

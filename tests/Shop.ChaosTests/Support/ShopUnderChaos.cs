@@ -6,9 +6,10 @@ using StackExchange.Redis;
 namespace Shop.ChaosTests.Support;
 
 /// <summary>
-/// One test's whole world: its own <c>redis-server</c> (AOF on, as in production), or its own Redis Cluster, and the
-/// three services as real processes against it, configured for fast failure handling (<see cref="ReclaimAfter"/>) so
-/// faults resolve in seconds.
+/// One test's whole world: its own <c>redis-server</c> (AOF on, as in production), or its own Redis Cluster; the
+/// services' databases (SQLite files, or — in an assembly marked <see cref="ChaosOnPostgresAttribute"/> — databases on a
+/// PostgreSQL server of its own); and the three services as real processes against them, configured for fast failure
+/// handling (<see cref="ReclaimAfter"/>) so faults resolve in seconds.
 /// </summary>
 public sealed class ShopUnderChaos : IAsyncDisposable
 {
@@ -19,11 +20,16 @@ public sealed class ShopUnderChaos : IAsyncDisposable
     private readonly Lock _lock = new();
 
     private readonly LocalRedisServer? _redis;
+    private readonly IReadOnlyDictionary<string, string>? _databases;
+    private int _nextInstance;
 
     private ShopUnderChaos(
-        LocalRedisServer? redis, LocalRedisCluster? cluster, int partitions, ShopProcesses services, string directory, ConnectionMultiplexer connection)
+        LocalRedisServer? redis, LocalRedisCluster? cluster, int partitions, ShopProcesses services, string directory, ConnectionMultiplexer connection,
+        LocalPostgresServer? postgres, IReadOnlyDictionary<string, string>? databases)
     {
         _redis = redis;
+        Postgres = postgres;
+        _databases = databases;
         Cluster = cluster;
         Partitions = partitions;
         Services = services;
@@ -33,6 +39,12 @@ public sealed class ShopUnderChaos : IAsyncDisposable
 
     /// <summary>The one redis-server (not on a cluster shop).</summary>
     public LocalRedisServer Redis => _redis ?? throw new InvalidOperationException("This shop runs on a Redis Cluster: use Cluster.");
+
+    /// <summary>The services' PostgreSQL server (in the PostgreSQL assembly); null when they run on SQLite files.</summary>
+    public LocalPostgresServer? Postgres { get; }
+
+    /// <summary>True in the assembly that runs the suite on PostgreSQL.</summary>
+    public static bool OnPostgres { get; } = typeof(ShopUnderChaos).Assembly.IsDefined(typeof(ChaosOnPostgresAttribute), inherit: false);
 
     /// <summary>The Redis Cluster, on a shop started with <see cref="StartOnClusterAsync"/>.</summary>
     public LocalRedisCluster? Cluster { get; }
@@ -65,10 +77,11 @@ public sealed class ShopUnderChaos : IAsyncDisposable
 
     /// <param name="inventoryInstances">InventoryService processes sharing one database.</param>
     /// <param name="settings">More settings for every service (environment variable names), over the defaults below.</param>
-    public static async Task<ShopUnderChaos> StartAsync(int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="instancesOfEach">OrderService and NotificationService processes, each sharing its service's database.</param>
+    public static async Task<ShopUnderChaos> StartAsync(int inventoryInstances = 1, IReadOnlyDictionary<string, string>? settings = null, int instancesOfEach = 1)
     {
         var redis = await LocalRedisServer.StartAsync(appendOnly: true);
-        return await StartServicesAsync(redis, null, redis.ConnectionString, partitions: 1, inventoryInstances, settings);
+        return await StartServicesAsync(redis, null, redis.ConnectionString, partitions: 1, inventoryInstances, settings, instancesOfEach);
     }
 
     /// <summary>On a 3-primary Redis Cluster with one replica each, every stream in <paramref name="partitions"/> partitions.</summary>
@@ -76,12 +89,12 @@ public sealed class ShopUnderChaos : IAsyncDisposable
     {
         var cluster = await LocalRedisCluster.StartAsync();
         // allowAdmin: Aspire's Redis health check asks a cluster for CLUSTER INFO, which StackExchange.Redis sends only then.
-        return await StartServicesAsync(null, cluster, $"{cluster.ConnectionString},allowAdmin=true", partitions, inventoryInstances: 1, settings: null);
+        return await StartServicesAsync(null, cluster, $"{cluster.ConnectionString},allowAdmin=true", partitions, inventoryInstances: 1, settings: null, instancesOfEach: 1);
     }
 
     private static async Task<ShopUnderChaos> StartServicesAsync(
         LocalRedisServer? redis, LocalRedisCluster? cluster, string connectionString, int partitions, int inventoryInstances,
-        IReadOnlyDictionary<string, string>? settings)
+        IReadOnlyDictionary<string, string>? settings, int instancesOfEach)
     {
         var directory = RunFolder.Create("shop-chaos-");
         var environment = new Dictionary<string, string>
@@ -102,21 +115,41 @@ public sealed class ShopUnderChaos : IAsyncDisposable
             environment[key] = value;
         }
 
-        var services = ShopProcesses.Create(connectionString, directory, inventoryInstances, environment);
+        // On PostgreSQL a server of the test's own, like its redis-server: a test may kill it.
+        var postgres = OnPostgres ? await LocalPostgresServer.StartAsync() : null;
+        var databases = postgres is null ? null : new[] { "orderdb", "inventorydb", "notificationdb" }
+            .ToDictionary(name => name, name => PostgresDatabases.Create(postgres.AdminConnectionString, name));
+        var services = ShopProcesses.Create(connectionString, directory, inventoryInstances, environment, instancesOfEach, instancesOfEach,
+            databases is null ? null : name => databases[name]);
         await services.StartAsync();
         var connection = await ConnectionMultiplexer.ConnectAsync($"{connectionString},abortConnect=false");
-        return new ShopUnderChaos(redis, cluster, partitions, services, directory, connection);
+        return new ShopUnderChaos(redis, cluster, partitions, services, directory, connection, postgres, databases);
     }
 
     public HttpClient Client(ServiceProcess service) => new() { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
 
-    /// <summary>Places an order; returns its id when OrderService accepted it (202), null when it could not be reached.</summary>
+    /// <summary>A running instance of a service, taken in turn, as a load balancer would: a killed one is skipped.</summary>
+    public ServiceProcess Live(IReadOnlyList<ServiceProcess> instances)
+    {
+        var running = instances.Where(instance => instance.ProcessId is not null).ToList();
+        return running.Count == 0 ? instances[0] : running[Interlocked.Increment(ref _nextInstance) % running.Count];
+    }
+
+    /// <summary>
+    /// Places an order; returns its id when OrderService accepted it (202), null when it could not be reached or said it
+    /// cannot take orders now (503: its database is down).
+    /// </summary>
     public async Task<Guid?> TryPlaceOrderAsync(string sku, int quantity)
     {
-        using var orders = Client(Services.Orders);
+        using var orders = Client(Live(Services.OrderInstances));
         try
         {
             using var response = await orders.PostAsJsonAsync("/orders", new { customerId = "chaos", items = new[] { new { sku, quantity } } });
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
+            {
+                return null;
+            }
+
             if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
             {
                 throw new InvalidOperationException($"POST /orders answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -158,7 +191,7 @@ public sealed class ShopUnderChaos : IAsyncDisposable
 
     public async Task<Dictionary<string, (int Available, int Reserved)>> ProductsAsync()
     {
-        using var inventory = Client(Services.Inventory.First(instance => instance.ProcessId is not null));
+        using var inventory = Client(Live(Services.Inventory));
         var products = await inventory.GetFromJsonAsync<JsonElement>("/products", Json);
         return products.EnumerateArray().ToDictionary(
             product => product.GetProperty("sku").GetString()!,
@@ -167,18 +200,50 @@ public sealed class ShopUnderChaos : IAsyncDisposable
 
     public async Task<JsonElement> OrderAsync(Guid orderId)
     {
-        using var orders = Client(Services.Orders);
+        using var orders = Client(Live(Services.OrderInstances));
         return await orders.GetFromJsonAsync<JsonElement>($"/orders/{orderId}", Json);
     }
 
     public async Task<JsonElement[]> NotificationsAsync(Guid orderId)
     {
-        using var notifications = Client(Services.Notifications);
+        using var notifications = Client(Live(Services.NotificationInstances));
         var list = await notifications.GetFromJsonAsync<JsonElement>($"/notifications?orderId={orderId}", Json);
         return [.. list.EnumerateArray()];
     }
 
-    public string DatabaseFile(string name) => Path.Combine(_directory, name);
+    /// <summary>
+    /// Holds the inventory database's write lock from another connection until disposed: every InventoryService handler
+    /// that writes stock blocks meanwhile (SQLite's busy timeout; PostgreSQL's lock queue).
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldInventoryWriteLockAsync()
+    {
+        System.Data.Common.DbConnection connection = Postgres is null
+            ? new Microsoft.Data.Sqlite.SqliteConnection(ShopProcesses.SqliteFile(_directory, "inventorydb"))
+            : new Npgsql.NpgsqlConnection(_databases!["inventorydb"]);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        // SQLite: Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE, which takes the write lock at once. PostgreSQL: a
+        // lock on the products table that lets readers read and makes every writer wait.
+        if (Postgres is not null)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "LOCK TABLE products IN EXCLUSIVE MODE";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new WriteLock(connection, transaction);
+    }
+
+    private sealed class WriteLock(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -191,6 +256,12 @@ public sealed class ShopUnderChaos : IAsyncDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Postgres is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await Postgres.DisposeAsync();
+        }
+
         RunFolder.Remove(_directory);
     }
 }
