@@ -29,8 +29,16 @@ public class RunningApp : IAsyncLifetime
     /// <summary>The AppHost's settings beyond its data folder: Redis in the mode that fits the machine, unless Docker is required.</summary>
     protected virtual IEnumerable<string> Settings => RedisFixture.DockerRequired ? ["Redis:Mode=Container"] : [];
 
+    /// <summary>False where this machine cannot run what <see cref="Settings"/> asks for; the tests then say so.</summary>
+    public virtual bool CanRun => true;
+
     public async ValueTask InitializeAsync()
     {
+        if (!CanRun)
+        {
+            return;
+        }
+
         var cancellation = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"Shop:DataDirectory={_data}", "Console:AllowReplay=true", .. Settings], cancellation);
@@ -92,7 +100,11 @@ public class RunningApp : IAsyncLifetime
     {
         Orders?.Dispose();
         StreamsConsole?.Dispose();
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_data, recursive: true);
@@ -112,6 +124,9 @@ public class RunningApp : IAsyncLifetime
 public sealed class RunningPostgresApp : RunningApp
 {
     protected override IEnumerable<string> Settings => [.. base.Settings, "Database:Mode=Postgres"];
+
+    /// <summary>The AppHost runs PostgreSQL's container on the Docker path, else a local server from the binaries.</summary>
+    public override bool CanRun => RedisFixture.DockerRequired || PostgresAvailability.BinariesInstalled;
 
     /// <summary>The connection string of the database user the AppHost made for a service's database, to a database of one's choice.</summary>
     public async Task<string> DatabaseConnectionStringOfAsync(string database, string user, string connectTo)
@@ -164,8 +179,14 @@ public sealed class RunningClusterApp : RunningApp
 
 public sealed class AppHostTests(RunningApp app) : AppHostScenarios(app), IClassFixture<RunningApp>;
 
-public sealed class PostgresAppHostTests(RunningPostgresApp app) : AppHostScenarios(app), IClassFixture<RunningPostgresApp>
+public sealed class PostgresAppHostTests(RunningPostgresApp app) : AppHostScenarios(Available(app)), IClassFixture<RunningPostgresApp>
 {
+    private static RunningPostgresApp Available(RunningPostgresApp app)
+    {
+        PostgresAvailability.SkipUnless(app.CanRun);
+        return app;
+    }
+
     [Theory]
     [InlineData("orders", "inventory-service")]
     [InlineData("inventory", "order-service")]

@@ -25,7 +25,7 @@ public static class TestDatabases
     /// <summary>Removes a database <see cref="Create"/> made on PostgreSQL (a SQLite file goes with its test's folder).</summary>
     public static async Task DropAsync(string connectionString)
     {
-        if (s_postgres is { } postgres)
+        if (s_postgres is { Available: true } postgres)
         {
             await postgres.DropDatabaseAsync(connectionString);
         }

@@ -116,6 +116,11 @@ public sealed class ShopUnderChaos : IAsyncDisposable
         }
 
         // On PostgreSQL a server of the test's own, like its redis-server: a test may kill it.
+        if (OnPostgres)
+        {
+            PostgresAvailability.SkipUnless(PostgresAvailability.BinariesInstalled);
+        }
+
         var postgres = OnPostgres ? await LocalPostgresServer.StartAsync() : null;
         var databases = postgres is null ? null : new[] { "orderdb", "inventorydb", "notificationdb" }
             .ToDictionary(name => name, name => PostgresDatabases.Create(postgres.AdminConnectionString, name));
