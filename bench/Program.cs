@@ -49,6 +49,7 @@ await Scenario("layers", () => LayerCosts.RunAsync(server.ConnectionString, sett
 await Scenario("latency", () => DeliveryLatency.RunAsync(server.ConnectionString, settings, report, payload));
 await Scenario("outbox", () => Outbox.RunAsync(server.ConnectionString, settings, report, payload));
 await Scenario("orders", () => OrderFlow.RunAsync(settings, report));
+await Scenario("databases", () => DatabaseScaling.RunAsync(settings, report));
 await Scenario("cluster", () => Scaling.RunAsync(server.ConnectionString, settings, report, payload));
 await Scenario("replicas", () => Replicas.RunAsync(settings, report, payload));
 

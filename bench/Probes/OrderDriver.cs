@@ -8,8 +8,11 @@ using Shop.Testing;
 
 namespace Shop.Bench.Probes;
 
-/// <summary>Places orders and matches each accepted order id with its confirmation.</summary>
-internal sealed class OrderDriver(HttpClient http, ConfirmationWatcher watcher)
+/// <summary>
+/// Places orders and matches each accepted order id with its confirmation. With several OrderService instances, the
+/// orders go to each in turn, as a load balancer would send them.
+/// </summary>
+internal sealed class OrderDriver(IReadOnlyList<HttpClient> instances, ConfirmationWatcher watcher)
 {
     private int _sequence;
 
@@ -47,7 +50,7 @@ internal sealed class OrderDriver(HttpClient http, ConfirmationWatcher watcher)
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var order = new { customerId = $"bench-{sequence % 100}", items = new[] { new { sku = OrderFlow.Skus[sequence % OrderFlow.Skus.Length], quantity = 1 } } };
-        using var response = await http.PostAsJsonAsync("/orders", order);
+        using var response = await instances[sequence % instances.Count].PostAsJsonAsync("/orders", order);
         response.EnsureSuccessStatusCode();
         using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
         return body.RootElement.GetProperty("orderId").GetGuid();

@@ -82,7 +82,7 @@ internal static class OrderFlow
         }
 
         await using var watcher = await ConfirmationWatcher.StartAsync(redis.ConnectionString);
-        var driver = new OrderDriver(http, watcher);
+        var driver = new OrderDriver([http], watcher);
         var seconds = settings.OrderFlowSeconds;
 
         // Cold start: a burst at once, before anything is warm; confirmations are counted second by second.

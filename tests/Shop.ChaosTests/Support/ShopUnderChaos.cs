@@ -63,6 +63,11 @@ public sealed class ShopUnderChaos : IAsyncDisposable
 
     public IDatabase Database => Connection.GetDatabase();
 
+    /// <summary>Orders OrderService refused with 503, <c>Retry-After</c> and a ProblemDetails: its database was down.</summary>
+    public int RefusedAsUnavailable => Volatile.Read(ref _refusedAsUnavailable);
+
+    private int _refusedAsUnavailable;
+
     /// <summary>Every order the OrderService answered 202 for.</summary>
     public IReadOnlyList<Guid> AcceptedOrders
     {
@@ -150,8 +155,10 @@ public sealed class ShopUnderChaos : IAsyncDisposable
         try
         {
             using var response = await orders.PostAsJsonAsync("/orders", new { customerId = "chaos", items = new[] { new { sku, quantity } } });
-            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null
+                && response.Content.Headers.ContentType?.MediaType == "application/problem+json")
             {
+                Interlocked.Increment(ref _refusedAsUnavailable);
                 return null;
             }
 
