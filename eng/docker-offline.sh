@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Shop's two Docker paths on a machine with no image registry: a Docker engine from Debian's packages, and a
-# Redis image built here FROM scratch out of Debian's redis-server, tagged with the names the code pulls.
+# Redis image and a PostgreSQL image built here FROM scratch out of Debian's redis-server and postgresql, tagged with
+# the names the code pulls.
 #
 #   eng/docker-offline.sh image     start the engine if none answers, build the image (the other commands do this too)
 #   eng/docker-offline.sh test      then `dotnet test`: the tests' Redis comes from Testcontainers, the end-to-end tests
@@ -9,9 +10,11 @@
 #
 # With a registry (a laptop with Docker Desktop) none of this is needed: Docker pulls the real images.
 #
-# What the image is not: it holds Debian's Redis (7.0 on Debian 12) under the tags of newer upstream images, so it
-# proves the wiring (ports, passwords, volumes, health checks, Testcontainers' wait), not those Redis versions. Redis
-# Insight (docker.io/redis/redisinsight) cannot be built here; `apphost` turns it off (Redis:Insight=false).
+# What the images are not: they hold Debian's Redis (7.0 on Debian 12) and PostgreSQL (15) under the tags of newer
+# upstream images, so they prove the wiring (ports, passwords, users, volumes, health checks, Testcontainers' waits),
+# not those versions. The PostgreSQL image's entrypoint does what the official one does for Shop (POSTGRES_USER,
+# POSTGRES_PASSWORD, POSTGRES_DB, password authentication from any address) and nothing more. Redis Insight
+# (docker.io/redis/redisinsight) cannot be built here; `apphost` turns it off (Redis:Insight=false).
 #
 # Network: the engine's containers live on its own bridge on this machine, and with --ip-masq=false nothing is
 # translated to any other address: a container reaches this machine and nothing beyond it.
@@ -19,8 +22,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command=${1:-image}
-# The images the code asks for: Aspire.Hosting.Redis 13.6 (AddRedis) and the tests' fixture (tests/Shop.Testing/RedisFixture.cs).
+# The images the code asks for: Aspire.Hosting.Redis 13.6 (AddRedis) and the tests' fixture (tests/Shop.Testing/RedisFixture.cs);
+# Aspire.Hosting.PostgreSQL 13.6 (AddPostgres) and the tests' fixture (tests/Shop.Testing/PostgresFixture.cs).
 tags=(docker.io/library/redis:8.6 docker.io/library/redis:7.4-alpine)
+postgres_tags=(docker.io/library/postgres:18.3 docker.io/library/postgres:17-alpine)
 state=${SHOP_DOCKER_STATE:-/tmp/shop-docker-offline}
 mkdir -p "$state"
 
@@ -100,8 +105,82 @@ EOF
   rm -rf "$context"
 }
 
+# PostgreSQL's server, its libraries and share files (catalog templates, time zones), an unprivileged user (999, as
+# upstream), /bin/sh for the entrypoint; PGDATA below /var/lib/postgresql, where Aspire mounts its data volume.
+build_postgres_image() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$bin" ]; then
+    log "no PostgreSQL server: installing Debian's postgresql"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  local major context
+  major=$(basename "$(dirname "$bin")")
+  context=$(mktemp -d)
+  root=$context/root
+  for program in postgres initdb pg_isready; do
+    copy_with_libraries "$bin/$program" "$bin/$program"
+  done
+  # The server loads modules of its own at run time (plpgsql, the text search dictionaries).
+  for module in /usr/lib/postgresql/"$major"/lib/*.so; do
+    copy_with_libraries "$module" "$module"
+  done
+  mkdir -p "$root/usr/share/postgresql" "$root/usr/share/zoneinfo" "$root/usr/local/bin" "$root/etc" "$root/tmp"
+  cp -a /usr/share/postgresql/"$major" "$root/usr/share/postgresql/"
+  cp -aL /usr/share/zoneinfo/UTC "$root/usr/share/zoneinfo/"
+  copy_with_libraries /bin/dash /bin/sh
+  for program in postgres initdb pg_isready; do ln -sf "$bin/$program" "$root/usr/local/bin/$program"; done
+  printf 'root:x:0:0::/root:/bin/sh\npostgres:x:999:999::/var/lib/postgresql:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\npostgres:x:999:\n' >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+  mkdir -p "$context/var/lib/postgresql/$major" "$context/run/postgresql"
+  cat >"$root/usr/local/bin/docker-entrypoint.sh" <<'ENTRYPOINT'
+#!/bin/sh
+# The official image's entrypoint, in the part Shop uses: a cluster on the first start, with POSTGRES_USER's password
+# and password authentication from anywhere; POSTGRES_DB created; then the server, with the given arguments.
+set -e
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}"
+  printf '%s' "$POSTGRES_PASSWORD" >/tmp/pwfile
+  initdb -D "$PGDATA" -U "${POSTGRES_USER:-postgres}" --pwfile=/tmp/pwfile --auth=scram-sha-256 -E UTF8 --locale=C >/dev/null
+  rm -f /tmp/pwfile
+  echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
+  echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
+  if [ -n "$POSTGRES_DB" ] && [ "$POSTGRES_DB" != postgres ]; then
+    echo "CREATE DATABASE \"$POSTGRES_DB\"" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+fi
+case "$1" in -*|'') set -- postgres "$@" ;; esac
+exec "$@"
+ENTRYPOINT
+  chmod +x "$root/usr/local/bin/docker-entrypoint.sh"
+  cat >"$context/Dockerfile" <<DOCKERFILE
+FROM scratch
+COPY root/ /
+COPY --chown=999:999 var/ /var/
+COPY --chown=999:999 run/ /run/
+ENV PATH=/usr/local/bin:/usr/bin:/bin PGDATA=/var/lib/postgresql/$major/docker TZ=UTC
+USER 999
+WORKDIR /var/lib/postgresql
+VOLUME /var/lib/postgresql
+EXPOSE 5432
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["postgres"]
+DOCKERFILE
+  log "building shop/postgres-offline:$major from Debian's postgresql $major"
+  docker build -q -t "shop/postgres-offline:$major" "$context" >/dev/null
+  for tag in "${postgres_tags[@]}"; do
+    docker tag "shop/postgres-offline:$major" "$tag"
+    log "tagged $tag"
+  done
+  rm -rf "$context"
+}
+
 start_engine
 build_image
+build_postgres_image
 case $command in
   image) ;;
   test)

@@ -74,13 +74,19 @@ public static class DatabaseMigrationExtensions
         try
         {
             await database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationsLockKey})").ConfigureAwait(false);
-            await onPostgres.GetService<IHistoryRepository>().CreateIfNotExistsAsync().ConfigureAwait(false);
-            await database.MigrateAsync().ConfigureAwait(false);
-            await database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationsLockKey})").ConfigureAwait(false);
+            try
+            {
+                await onPostgres.GetService<IHistoryRepository>().CreateIfNotExistsAsync().ConfigureAwait(false);
+                await database.MigrateAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                // By hand: the services' pooled connections skip the session reset that would release it.
+                await database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationsLockKey})").ConfigureAwait(false);
+            }
         }
         finally
         {
-            // Closing ends the session's claim too: Npgsql resets a pooled connection (DISCARD ALL) when it is returned.
             await database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Shop.ServiceDefaults;
 
@@ -33,6 +34,7 @@ public static class ServiceDatabaseExtensions
                 settings.DisableTracing = true;
                 // The same readiness check as on SQLite, below.
                 settings.DisableHealthChecks = true;
+                settings.ConnectionString = WithoutSessionResets(settings.ConnectionString);
             },
             // Npgsql's own strategy, even without retries, wraps a lost connection in an InvalidOperationException; EF
             // Core's plain one lets the provider's exception (a DbException that says it is transient) through, which
@@ -46,6 +48,35 @@ public static class ServiceDatabaseExtensions
 
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDbContext>>(name);
         return provider;
+    }
+
+    /// <summary>
+    /// EF Core takes a pooled connection for every operation and gives it back after, and Npgsql resets a returned
+    /// connection's session (<c>DISCARD ALL</c>) before its next use, which also forgets its prepared statements. The
+    /// services keep no session state (the migrations' advisory lock is released by hand), so they skip the reset and
+    /// let Npgsql prepare the statements they run again and again, once per connection. A setting the connection string
+    /// gives itself is kept.
+    /// </summary>
+    private static string? WithoutSessionResets(string? connectionString)
+    {
+        if (connectionString is null)
+        {
+            return null;
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        if (!connectionString.Contains("Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 2;
+        }
+
+        return settings.ConnectionString;
     }
 
     /// <summary>

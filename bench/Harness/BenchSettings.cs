@@ -5,11 +5,11 @@ namespace Shop.Bench.Harness;
 
 /// <summary>
 /// How long and how often: <c>--quick</c> for a run under three minutes, the full run otherwise;
-/// <c>--only publish,drain,layers,latency,outbox,orders,cluster,replicas</c> picks scenarios; <c>--repetitions N</c> overrides the count.
+/// <c>--only publish,drain,layers,latency,outbox,orders,databases,cluster,replicas</c> picks scenarios; <c>--repetitions N</c> overrides the count.
 /// </summary>
 internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<string> Only, string ResultsDirectory)
 {
-    public static readonly string[] Scenarios = ["publish", "drain", "layers", "latency", "outbox", "orders", "cluster", "replicas"];
+    public static readonly string[] Scenarios = ["publish", "drain", "layers", "latency", "outbox", "orders", "databases", "cluster", "replicas"];
 
     /// <summary>Entries per repetition of a throughput scenario.</summary>
     public int ThroughputCount => Quick ? 50_000 : 200_000;

@@ -123,7 +123,8 @@ public class RunningApp : IAsyncLifetime
 /// </summary>
 public sealed class RunningPostgresApp : RunningApp
 {
-    protected override IEnumerable<string> Settings => [.. base.Settings, "Database:Mode=Postgres"];
+    protected override IEnumerable<string> Settings =>
+        [.. base.Settings, "Database:Mode=Postgres", .. RedisFixture.DockerRequired ? ["Database:Server=Container"] : Array.Empty<string>()];
 
     /// <summary>The AppHost runs PostgreSQL's container on the Docker path, else a local server from the binaries.</summary>
     public override bool CanRun => RedisFixture.DockerRequired || PostgresAvailability.BinariesInstalled;

@@ -34,6 +34,13 @@ public sealed class DatabaseTests(RedisFixture redis)
             // The write gate and WAL set-up are SQLite's: one writer per file. On PostgreSQL they must not load at all.
             var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.Interceptors ?? [];
             Assert.Equal(!TestDatabases.OnPostgres, interceptors.Any(interceptor => interceptor.GetType().Name.StartsWith("Sqlite", StringComparison.Ordinal)));
+            if (TestDatabases.OnPostgres)
+            {
+                // No session reset between EF Core's operations, and the repeated statements prepared (ServiceDatabaseExtensions).
+                var settings = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+                Assert.True(settings.NoResetOnClose);
+                Assert.Equal(64, settings.MaxAutoPrepare);
+            }
         }
     }
 
