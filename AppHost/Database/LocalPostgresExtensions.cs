@@ -47,8 +47,9 @@ internal static class LocalPostgresExtensions
                     context.Args.Add(argument);
                 }
 
+                // Relative to the working directory (the data folder): the dashboard shows no machine path.
                 context.Args.Add("-D");
-                context.Args.Add(dataDirectory);
+                context.Args.Add(name);
                 context.Args.Add("-p");
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 foreach (var setting in (string[])["listen_addresses=127.0.0.1", "unix_socket_directories="])
