@@ -57,7 +57,8 @@ start_engine() {
 copy_with_libraries() {
   local file=$1 target=$2
   install -D "$(readlink -f "$file")" "$root$target"
-  ldd "$file" | grep -o '/[^ ]*' | while read -r library; do
+  # A server module may load nothing but the server's own symbols: ldd then names no library.
+  { ldd "$file" || true; } | { grep -o '/[^ ]*' || true; } | while read -r library; do
     install -D "$(readlink -f "$library")" "$root$library"
   done
 }
@@ -135,7 +136,8 @@ build_postgres_image() {
   printf 'root:x:0:0::/root:/bin/sh\npostgres:x:999:999::/var/lib/postgresql:/bin/sh\n' >"$root/etc/passwd"
   printf 'root:x:0:\npostgres:x:999:\n' >"$root/etc/group"
   chmod 1777 "$root/tmp"
-  mkdir -p "$context/var/lib/postgresql/$major" "$context/run/postgresql"
+  # The cluster's home, and the server's socket folder (Debian's build puts it in /var/run/postgresql).
+  mkdir -p "$context/var/lib/postgresql/$major" "$context/var/run/postgresql"
   cat >"$root/usr/local/bin/docker-entrypoint.sh" <<'ENTRYPOINT'
 #!/bin/sh
 # The official image's entrypoint, in the part Shop uses: a cluster on the first start, with POSTGRES_USER's password
@@ -144,8 +146,8 @@ set -e
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}"
   printf '%s' "$POSTGRES_PASSWORD" >/tmp/pwfile
-  initdb -D "$PGDATA" -U "${POSTGRES_USER:-postgres}" --pwfile=/tmp/pwfile --auth=scram-sha-256 -E UTF8 --locale=C >/dev/null
-  rm -f /tmp/pwfile
+  initdb -D "$PGDATA" -U "${POSTGRES_USER:-postgres}" --pwfile=/tmp/pwfile --auth=scram-sha-256 -E UTF8 --locale=C >/dev/null 2>&1
+  : >/tmp/pwfile # emptied (the image has no rm): the password is only in the cluster now
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
   if [ -n "$POSTGRES_DB" ] && [ "$POSTGRES_DB" != postgres ]; then
@@ -160,7 +162,6 @@ ENTRYPOINT
 FROM scratch
 COPY root/ /
 COPY --chown=999:999 var/ /var/
-COPY --chown=999:999 run/ /run/
 ENV PATH=/usr/local/bin:/usr/bin:/bin PGDATA=/var/lib/postgresql/$major/docker TZ=UTC
 USER 999
 WORKDIR /var/lib/postgresql
