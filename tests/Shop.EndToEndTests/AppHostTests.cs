@@ -32,6 +32,12 @@ public class RunningApp : IAsyncLifetime
     /// <summary>False where this machine cannot run what <see cref="Settings"/> asks for; the tests then say so.</summary>
     public virtual bool CanRun => true;
 
+    /// <summary>What must exist before the AppHost starts (e.g. your own database server); nothing by default.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
+    /// <summary>What <see cref="PrepareAsync"/> made, removed after the AppHost stopped.</summary>
+    protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
         if (!CanRun)
@@ -39,6 +45,7 @@ public class RunningApp : IAsyncLifetime
             return;
         }
 
+        await PrepareAsync();
         var cancellation = TestContext.Current.CancellationToken;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"Shop:DataDirectory={_data}", "Console:AllowReplay=true", .. Settings], cancellation);
@@ -105,6 +112,8 @@ public class RunningApp : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
+        await CleanUpAsync();
+
         try
         {
             Directory.Delete(_data, recursive: true);
@@ -138,6 +147,42 @@ public sealed class RunningPostgresApp : RunningApp
         {
             Host = admin.Host, Port = admin.Port, Username = user, Password = password, Database = connectTo, Pooling = false,
         }.ConnectionString;
+    }
+}
+
+/// <summary>
+/// <c>dotnet run --project AppHost -- Database:Mode=External</c> with your own PostgreSQL: here a server this fixture
+/// starts, with the three databases made beforehand, given to the AppHost as <c>ConnectionStrings:orderdb</c>, ….
+/// </summary>
+public sealed class RunningExternalDatabaseApp : RunningApp
+{
+    private LocalPostgresServer? _server;
+    private readonly Dictionary<string, string> _databases = [];
+
+    public override bool CanRun => PostgresAvailability.BinariesInstalled;
+
+    protected override IEnumerable<string> Settings =>
+        [.. base.Settings, "Database:Mode=External", .. _databases.Select(database => $"ConnectionStrings:{database.Key}={database.Value}")];
+
+    /// <summary>The connection string the AppHost was given for a service's database.</summary>
+    public string DatabaseConnectionString(string database) => _databases[database];
+
+    protected override async Task PrepareAsync()
+    {
+        _server = await LocalPostgresServer.StartAsync();
+        foreach (var database in new[] { "orderdb", "inventorydb", "notificationdb" })
+        {
+            _databases[database] = PostgresDatabases.Create(_server.AdminConnectionString, database);
+        }
+    }
+
+    protected override async ValueTask CleanUpAsync()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }
 
@@ -223,6 +268,28 @@ public sealed class PostgresAppHostTests(RunningPostgresApp app) : AppHostScenar
         await using var other = new Npgsql.NpgsqlConnection(await app.DatabaseConnectionStringOfAsync(database, user, otherDatabase));
         var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => other.OpenAsync(cancellation));
         Assert.Equal("42501", refused.SqlState); // insufficient_privilege: "permission denied for database"
+    }
+}
+
+public sealed class ExternalDatabaseAppHostTests(RunningExternalDatabaseApp app) : IClassFixture<RunningExternalDatabaseApp>
+{
+    [Fact]
+    public async Task Services_keep_their_state_in_the_databases_the_connection_strings_name()
+    {
+        PostgresAvailability.SkipUnless(app.CanRun);
+        var cancellation = TestContext.Current.CancellationToken;
+        var response = await app.Orders.PostAsJsonAsync("/orders", new { customerId = "e2e-external", items = new[] { new { sku = "SKU-002", quantity = 1 } } }, cancellation);
+        response.EnsureSuccessStatusCode();
+        var orderId = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("orderId").GetGuid();
+
+        // Confirmed, read from the database the AppHost was given, not through the service.
+        await using var orders = new Npgsql.NpgsqlConnection(app.DatabaseConnectionString("orderdb"));
+        await orders.OpenAsync(cancellation);
+        await Wait.UntilAsync(async () =>
+        {
+            await using var status = new Npgsql.NpgsqlCommand("SELECT \"Status\" FROM orders WHERE \"Id\" = $1", orders) { Parameters = { new() { Value = orderId } } };
+            return (string?)await status.ExecuteScalarAsync(cancellation) == "Confirmed";
+        }, TimeSpan.FromSeconds(60), "the order confirmed in the external orderdb");
     }
 }
 

@@ -24,6 +24,48 @@ public sealed class FailureTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Handler_whose_database_is_down_keeps_its_entry_in_hand_until_it_is_back_and_dead_letters_nothing()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis, stream);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Messaging:MaxDeliveries"] = "2",
+            ["Messaging:HandlerAttempts"] = "2",
+            ["Messaging:RetryBackoff"] = "00:00:00.010",
+            ["Messaging:ReclaimAfter"] = "00:00:00.200",
+        };
+        // The database is "down" for the first 16 attempts: eight rounds of two, with pauses that double from 10 ms, ~2.5 s
+        // in all — many times MaxDeliveries × ReclaimAfter, after which an entry failing for its own sake is dead-lettered.
+        const int failingAttempts = 16;
+        var attempts = 0;
+        var probe = new HandlerProbe
+        {
+            Behaviour = (_, _, _) => Interlocked.Increment(ref attempts) <= failingAttempts
+                ? throw new DatabaseDown()
+                : Task.CompletedTask,
+        };
+        using var host = await TestBus.Build(redis, stream, probe, consumer: "only-instance", settings: settings).StartedAsync();
+        var started = DateTime.UtcNow;
+
+        await host.Services.GetRequiredService<IEventPublisher>().PublishAsync(new ThingHappened("while the database restarts", 1), _cancellation);
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the entry handled once the database is back");
+        Assert.True(DateTime.UtcNow - started > TimeSpan.FromMilliseconds(2 * 200), "the outage outlasted MaxDeliveries × ReclaimAfter");
+        Assert.Equal(failingAttempts + 1, probe.Started.Count);
+        // Kept in hand all along: never taken over, so never delivered again.
+        Assert.All(probe.Started, call => Assert.Equal(1L, call.DeliveryCount));
+        await Wait.UntilAsync(async () => (await streams.PendingAsync(Group)).Length == 0, Timeout, "the entry acknowledged");
+        Assert.Empty(await streams.DeadLettersAsync());
+    }
+
+    /// <summary>What a database provider throws for a connection it lost (Npgsql's, SQLite's busy timeout): transient.</summary>
+    private sealed class DatabaseDown() : System.Data.Common.DbException("the database server is restarting")
+    {
+        public override bool IsTransient => true;
+    }
+
+    [Fact]
     public async Task Failing_handler_is_retried_then_dead_lettered_after_MaxDeliveries_while_later_entries_flow()
     {
         var stream = RedisFixture.UniqueName("orders");
