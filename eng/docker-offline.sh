@@ -97,10 +97,17 @@ CMD ["redis-server"]
 EOF
   local version
   version=$(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')
-  log "building shop/redis-offline:$version from Debian's redis-server $version"
-  docker build -q -t "shop/redis-offline:$version" "$context" >/dev/null
-  for tag in "${tags[@]}"; do
-    docker tag "shop/redis-offline:$version" "$tag"
+  build_and_tag "$context" "shop/redis-offline:$version" "Debian's redis-server $version" "${tags[@]}"
+}
+
+# Builds the image in $1 as $2 (from $3, for the log) and tags it with every further argument; removes the context.
+build_and_tag() {
+  local context=$1 image=$2 from=$3
+  shift 3
+  log "building $image from $from"
+  docker build -q -t "$image" "$context" >/dev/null
+  for tag in "$@"; do
+    docker tag "$image" "$tag"
     log "tagged $tag"
   done
   rm -rf "$context"
@@ -170,13 +177,7 @@ EXPOSE 5432
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["postgres"]
 DOCKERFILE
-  log "building shop/postgres-offline:$major from Debian's postgresql $major"
-  docker build -q -t "shop/postgres-offline:$major" "$context" >/dev/null
-  for tag in "${postgres_tags[@]}"; do
-    docker tag "shop/postgres-offline:$major" "$tag"
-    log "tagged $tag"
-  done
-  rm -rf "$context"
+  build_and_tag "$context" "shop/postgres-offline:$major" "Debian's postgresql $major" "${postgres_tags[@]}"
 }
 
 start_engine
