@@ -79,14 +79,17 @@ internal sealed class EntityFrameworkInbox<TDbContext>(
     }
 
     /// <summary>
-    /// Marks the published outbox rows that <paramref name="delivery"/>'s event caused unpublished again, so the relay
-    /// sends them once more (rows not yet published go anyway). In a batch this is part of the batch's transaction.
+    /// Marks the outbox rows that <paramref name="delivery"/>'s event caused unpublished and unleased again, so the
+    /// relay sends them once more. That includes a row a relay holds right now: it may have sent the entry already and
+    /// not yet marked the row, and the relay marks only rows still under its own lease, so the row is sent again rather
+    /// than the repeat going unanswered. Rows neither published nor leased go anyway. In a batch this is part of the
+    /// batch's transaction.
     /// </summary>
     private async Task ReplayOutcomeAsync(DeliveryContext delivery, CancellationToken cancellationToken)
     {
         var cause = delivery.EventId.ToString();
         var replayed = await db.Set<OutboxMessage>()
-            .Where(message => message.CausationId == cause && message.PublishedAt != null)
+            .Where(message => message.CausationId == cause && (message.PublishedAt != null || message.LeaseToken != null))
             .ExecuteUpdateAsync(update => update
                 .SetProperty(message => message.PublishedAt, (DateTime?)null)
                 .SetProperty(message => message.LeaseToken, (string?)null)

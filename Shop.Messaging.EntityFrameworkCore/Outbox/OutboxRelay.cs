@@ -133,8 +133,9 @@ internal sealed class OutboxRelay<TDbContext>(
             var publishedAt = timeProvider.GetUtcNow().UtcDateTime;
             var markTransaction = await db.Database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var markScope = markTransaction.ConfigureAwait(false);
-            // By primary key: the lease token has no index, and published rows stay in the table for their retention.
-            await outbox.Where(message => published.Contains(message.Id))
+            // By primary key (the lease token has no index), and only rows still under this batch's lease: a row an inbox
+            // replay released meanwhile (its cause arrived again) stays unpublished, and is sent again.
+            await outbox.Where(message => published.Contains(message.Id) && message.LeaseToken == lease)
                 .ExecuteUpdateAsync(update => update
                     .SetProperty(message => message.PublishedAt, publishedAt)
                     .SetProperty(message => message.LeaseToken, (string?)null)

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Messaging.EntityFrameworkCore.Inbox;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.Events;
 using Shop.Messaging.EntityFrameworkCore.Tests.Support;
 using StackExchange.Redis;
 
@@ -102,6 +104,36 @@ public sealed class InboxTests(RedisFixture redis)
 
     private Task<bool> DeliveredAndAcknowledgedAsync(string stream, RedisValue lastEntryId) =>
         ConsumerGroupProgress.DeliveredAndAcknowledgedAsync(redis.Database, stream, Group, lastEntryId);
+
+    [Fact]
+    public async Task Question_that_arrives_again_while_a_relay_holds_its_answer_unmarked_gets_the_answer_again()
+    {
+        using var database = new TestDatabase();
+        var stream = RedisFixture.UniqueName("counters");
+        using var host = await StoreHost.Build(redis.ConnectionString, stream, database.ConnectionString).StartedAsync();
+        var question = Guid.NewGuid();
+        await CounterEntries.AddAsync(redis.Database, stream, question, BumpCounter.QuestionPrefix + "1", by: 1);
+        await Wait.UntilAsync(async () => (await AnswersAsync(stream)).Length == 1, Timeout, "the answer in the stream");
+        await Wait.UntilAsync(() => Raise.QueryAsync(host, db => db.Set<OutboxMessage>().AllAsync(row => row.PublishedAt != null, _cancellation)),
+            Timeout, "the answer's row marked published");
+
+        // A relay in the middle of sending the answer (again): it holds the row under its lease, it may have sent the
+        // entry already, and it has not marked the row yet. Its lease would keep every other relay away for an hour.
+        await Raise.QueryAsync(host, db => db.Set<OutboxMessage>().ExecuteUpdateAsync(update => update
+            .SetProperty(row => row.PublishedAt, (DateTime?)null)
+            .SetProperty(row => row.LeaseToken, "a-relay-in-flight")
+            .SetProperty(row => row.LeasedUntil, DateTime.UtcNow.AddHours(1)), _cancellation));
+        await CounterEntries.AddAsync(redis.Database, stream, question, BumpCounter.QuestionPrefix + "1", by: 1);
+
+        // The repeat releases the row from that lease, so the answer goes out again now, with the same event id.
+        await Wait.UntilAsync(async () => (await AnswersAsync(stream)).Length == 2, Timeout, "the answer published again");
+        var answers = await AnswersAsync(stream);
+        Assert.Equal(answers[0][EntryFields.Id], answers[1][EntryFields.Id]);
+        Assert.Equal(1, await Raise.CounterAsync(host, BumpCounter.QuestionPrefix + "1")); // the question applied once
+    }
+
+    private async Task<StreamEntry[]> AnswersAsync(string stream) =>
+        [.. (await redis.Database.StreamRangeAsync(stream)).Where(entry => entry[EntryFields.Data].ToString().Contains(BumpCounter.AnswerPrefix, StringComparison.Ordinal))];
 
     private Task<RedisValue> AddEntryAsync(string stream, Guid eventId, int by) =>
         CounterEntries.AddAsync(redis.Database, stream, eventId, "target", by);

@@ -1,12 +1,20 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.Messaging.EntityFrameworkCore.Transactions;
 
 namespace Shop.Messaging.EntityFrameworkCore.Tests.Support;
 
-/// <summary>The consuming side's effect: add to a counter, in one transaction with the inbox record.</summary>
-public sealed class BumpCounter(CounterDb db, HandlerFaults faults) : INotificationHandler<CounterBumped>
+/// <summary>
+/// The consuming side's effect: add to a counter, in one transaction with the inbox record. A bump of a counter named
+/// <c>asks-…</c> is a question: it raises an answer (a bump of <c>answer-…</c>, by 0) through the outbox, what the
+/// inbox publishes again when the question arrives again.
+/// </summary>
+public sealed class BumpCounter(CounterDb db, HandlerFaults faults, IOutbox outbox) : INotificationHandler<CounterBumped>
 {
+    public const string QuestionPrefix = "asks-";
+    public const string AnswerPrefix = "answer-";
+
     public async ValueTask Handle(CounterBumped notification, CancellationToken cancellationToken)
     {
         faults.Calls.Enqueue(notification.Id);
@@ -20,6 +28,11 @@ public sealed class BumpCounter(CounterDb db, HandlerFaults faults) : INotificat
         }
 
         counter.Value += notification.By;
+        if (notification.Counter.StartsWith(QuestionPrefix, StringComparison.Ordinal))
+        {
+            outbox.Add(new CounterBumped(AnswerPrefix + notification.Counter[QuestionPrefix.Length..], 0));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         if (faults.AlwaysFailing.Contains(notification.Counter))
         {
