@@ -25,11 +25,13 @@ public sealed class DatabaseTests(RedisFixture redis)
         await using var shop = ShopInProcess.Start(redis);
         var expected = TestDatabases.OnPostgres ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite";
 
-        foreach (var db in new DbContext[]
+        foreach (var (services, context) in new[]
                  {
-                     Resolve<OrderDb>(shop.Orders.Services), Resolve<InventoryDb>(shop.Inventory.Services), Resolve<NotificationDb>(shop.Notifications.Services),
+                     (shop.Orders.Services, typeof(OrderDb)), (shop.Inventory.Services, typeof(InventoryDb)), (shop.Notifications.Services, typeof(NotificationDb)),
                  })
         {
+            await using var scope = services.CreateAsyncScope();
+            var db = (DbContext)scope.ServiceProvider.GetRequiredService(context);
             Assert.Equal(expected, db.Database.ProviderName);
             // The write gate and WAL set-up are SQLite's: one writer per file. On PostgreSQL they must not load at all.
             var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.Interceptors ?? [];
@@ -74,8 +76,4 @@ public sealed class DatabaseTests(RedisFixture redis)
     private const int CatalogSize = 6;
 
     private static void LogToCollector(IServiceCollection services) => services.AddLogging(logging => logging.AddFakeLogging());
-
-    private static TDbContext Resolve<TDbContext>(IServiceProvider services)
-        where TDbContext : DbContext =>
-        services.CreateScope().ServiceProvider.GetRequiredService<TDbContext>();
 }
