@@ -34,7 +34,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         TestDatabases.Use(this);
-        if (Environment.GetEnvironmentVariable("SHOP_TEST_NO_POSTGRES") == "1")
+        if (PostgresAvailability.Refused)
         {
             return;
         }
@@ -43,7 +43,8 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             (AdminConnectionString, Origin) = (configured, ConnectionStringVariable);
         }
-        else if (await TryStartContainerAsync() is { } container)
+        else if (await DockerContainers.TryStartAsync(() =>
+                     new PostgreSqlBuilder("postgres:17-alpine").WithCommand("-c", "max_connections=500", "-c", "fsync=off").Build()) is { } container)
         {
             _container = container;
             (AdminConnectionString, Origin) = (container.GetConnectionString(), "Testcontainers");
@@ -89,28 +90,6 @@ public sealed class PostgresFixture : IAsyncLifetime
         if (LocalServer is not null)
         {
             await LocalServer.DisposeAsync();
-        }
-    }
-
-    private static async Task<PostgreSqlContainer?> TryStartContainerAsync()
-    {
-        if (Environment.GetEnvironmentVariable("SHOP_TEST_NO_DOCKER") == "1" && !RedisFixture.DockerRequired)
-        {
-            return null;
-        }
-
-        try
-        {
-            var container = new PostgreSqlBuilder("postgres:17-alpine").WithCommand("-c", "max_connections=500", "-c", "fsync=off").Build();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await container.StartAsync(timeout.Token);
-            return container;
-        }
-#pragma warning disable CA1031 // Any failure here means "no usable Docker"; the next option is tried, unless Docker is required.
-        catch (Exception) when (!RedisFixture.DockerRequired)
-#pragma warning restore CA1031
-        {
-            return null;
         }
     }
 }
