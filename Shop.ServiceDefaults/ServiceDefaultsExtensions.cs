@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.ServiceDefaults;
 
@@ -71,12 +72,20 @@ public static class ServiceDefaultsExtensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        builder.Services.AddOptions<TracingOptions>()
+            .Bind(builder.Configuration.GetSection(TracingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
+                // New traces up to a rate, each kept whole across the services (the decision travels with the context).
+                .SetSampler(services => new ParentBasedSampler(
+                    new RateLimitedSampler(
+                        services.GetRequiredService<IOptions<TracingOptions>>().Value.TracesPerSecond, services.GetService<TimeProvider>())))
                 .AddSource(builder.Environment.ApplicationName)
                 // Health probes every few seconds would bury the traces that matter.
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>

@@ -21,6 +21,9 @@ internal sealed record BenchSettings(bool Quick, int Repetitions, IReadOnlySet<s
 
     public int OrderFlowWarmUpSeconds => Quick ? 15 : 40;
 
+    /// <summary>How long the warm services sit idle while their CPU is measured.</summary>
+    public int IdleSeconds => Quick ? 10 : 30;
+
     /// <summary>How long the highest sustained rate is held once more, to see that no backlog grows.</summary>
     public int OrderFlowSoakSeconds => Quick ? 15 : 60;
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop.Bench.Harness;
+using OpenTelemetry.Trace;
 using Shop.Messaging.DependencyInjection;
+using Shop.ServiceDefaults.Telemetry;
 
 namespace Shop.Bench.Probes;
 
@@ -20,9 +22,12 @@ internal static class BusHost
     /// profiled, every publish and delivery a span, the bus's instruments recorded (only the export is missing).
     /// </param>
     /// <param name="settings">More configuration, e.g. <c>Messaging:Partitions</c>.</param>
+    /// <param name="tracesPerSecond">
+    /// With telemetry on: the services' sampler (<see cref="RateLimitedSampler"/>) at this rate; null records every trace.
+    /// </param>
     public static IHost Build(
         string connectionString, string stream, bool consume, LatencyRecorder? handled, string group = "bench", bool telemetry = false,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, double? tracesPerSecond = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -39,7 +44,15 @@ internal static class BusHost
         if (telemetry)
         {
             // AddMessaging adds the bus's activity source and meter to whatever OpenTelemetry the host sets up.
-            builder.Services.AddOpenTelemetry().WithTracing().WithMetrics();
+            builder.Services.AddOpenTelemetry()
+                .WithTracing(tracing =>
+                {
+                    if (tracesPerSecond is { } rate)
+                    {
+                        tracing.SetSampler(new ParentBasedSampler(new RateLimitedSampler(rate)));
+                    }
+                })
+                .WithMetrics();
         }
 
         var messaging = builder.AddMessaging(group).AddEvent(stream, BenchJsonContext.Default.LatencyProbed);

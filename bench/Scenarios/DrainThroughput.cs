@@ -18,6 +18,7 @@ internal static class DrainThroughput
     public const string Name = "drain throughput";
     public const string Bus = "Shop.Messaging consumer";
     public const string BusWithTelemetry = "Shop.Messaging, telemetry on";
+    public const string BusWithSampledTelemetry = "Shop.Messaging, telemetry on, 50 new traces/s";
     public const string Raw = "raw XREADGROUP COUNT 100 + XACK";
 
     public static async Task RunAsync(string connectionString, BenchSettings settings, BenchReport report, string payload)
@@ -35,21 +36,26 @@ internal static class DrainThroughput
             await BusAsync(connectionString, stream, count, consumers);
             await RawAsync(database, stream, count, consumers);
             await BusAsync(connectionString, stream, count, consumers, telemetry: true);
+            await BusAsync(connectionString, stream, count, consumers, telemetry: true, tracesPerSecond: 50);
             var bus = new List<double>();
             var traced = new List<double>();
+            var sampled = new List<double>();
             var raw = new List<double>();
             for (var run = 0; run < settings.Repetitions; run++)
             {
                 bus.Add(await BusAsync(connectionString, stream, count, consumers));
                 traced.Add(await BusAsync(connectionString, stream, count, consumers, telemetry: true));
+                sampled.Add(await BusAsync(connectionString, stream, count, consumers, telemetry: true, tracesPerSecond: 50));
                 raw.Add(await RawAsync(database, stream, count, consumers));
             }
 
             report.Add(Name, Bus, metric, "events/s", bus);
             report.Add(Name, BusWithTelemetry, metric, "events/s", traced);
+            report.Add(Name, BusWithSampledTelemetry, metric, "events/s", sampled);
             report.Add(Name, Raw, metric, "events/s", raw);
             var ratio = report.Compare(Name, metric, Bus, Raw);
             report.Compare(Name, metric, BusWithTelemetry, Raw);
+            report.Compare(Name, metric, BusWithSampledTelemetry, Raw);
             if (consumers == 4)
             {
                 report.Check("drain ≥ 0.75× raw (4 consumers)", ratio, "×", "≥ 0.75", ratio >= 0.75);
@@ -63,14 +69,43 @@ internal static class DrainThroughput
         }
 
         await database.KeyDeleteAsync(stream);
+        await DurableAsync(count, settings.Repetitions, report, payload);
+    }
+
+    /// <summary>
+    /// One consumer of each once more against a Redis with AOF on (<c>appendfsync everysec</c>): XREADGROUP and XACK both
+    /// change the group's state, so both are appended.
+    /// </summary>
+    private static async Task DurableAsync(int count, int repetitions, BenchReport report, string payload)
+    {
+        using var durable = await LocalRedisServer.StartAsync(appendOnly: true);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(durable.ConnectionString);
+        var database = redis.GetDatabase();
+        var stream = $"drain-{Guid.NewGuid():N}";
+        await PublishThroughput.RateAsync(count, i => database.StreamAddAsync(stream, PublishThroughput.Fields(i, payload)));
+        await BusAsync(durable.ConnectionString, stream, count, 1);
+        await RawAsync(database, stream, count, 1);
+        var bus = new List<double>();
+        var raw = new List<double>();
+        for (var run = 0; run < repetitions; run++)
+        {
+            bus.Add(await BusAsync(durable.ConnectionString, stream, count, 1));
+            raw.Add(await RawAsync(database, stream, count, 1));
+        }
+
+        var metric = $"1 consumer, {PublishThroughput.Durable}";
+        report.Add(Name, Bus, metric, "events/s", bus);
+        report.Add(Name, Raw, metric, "events/s", raw);
+        report.Compare(Name, metric, Bus, Raw);
     }
 
     /// <summary>Timed from the first handled entry to the last one.</summary>
-    private static async Task<double> BusAsync(string connectionString, string stream, int count, int consumers, bool telemetry = false)
+    private static async Task<double> BusAsync(
+        string connectionString, string stream, int count, int consumers, bool telemetry = false, double? tracesPerSecond = null)
     {
         var handled = new LatencyRecorder(count);
         var group = $"bus-{Guid.NewGuid():N}";
-        var hosts = Enumerable.Range(0, consumers).Select(_ => BusHost.Build(connectionString, stream, consume: true, handled, group, telemetry)).ToList();
+        var hosts = Enumerable.Range(0, consumers).Select(_ => BusHost.Build(connectionString, stream, consume: true, handled, group, telemetry, tracesPerSecond: tracesPerSecond)).ToList();
         await Task.WhenAll(hosts.Select(host => host.StartAsync()));
         await Wait.UntilAsync(() => handled.Count >= count, TimeSpan.FromMinutes(2), $"{count} entries handled");
         // From the first handled entry to the last: connecting and creating the group are not draining.

@@ -5,6 +5,7 @@ using Shop.Bench.Harness;
 using Shop.Bench.Probes;
 using Shop.Messaging.Events;
 using Shop.Messaging.Publishing;
+using Shop.Testing;
 using StackExchange.Redis;
 
 namespace Shop.Bench.Scenarios;
@@ -19,8 +20,10 @@ internal static class PublishThroughput
     public const string Name = "publish throughput";
     public const string Bus = "Shop.Messaging IEventPublisher";
     public const string BusWithTelemetry = "Shop.Messaging, telemetry on";
+    public const string BusWithSampledTelemetry = "Shop.Messaging, telemetry on, 50 new traces/s";
     public const string Raw = "raw StackExchange.Redis XADD";
     public const string RedisBenchmark = "redis-benchmark XADD";
+    public const string Durable = "AOF everysec";
     private const int InFlight = 256;
 
     public static async Task RunAsync(string connectionString, int port, BenchSettings settings, BenchReport report, string payload)
@@ -28,31 +31,38 @@ internal static class PublishThroughput
         var count = settings.ThroughputCount;
         using var host = BusHost.Build(connectionString, $"pub-{Guid.NewGuid():N}", consume: false, handled: null);
         using var tracedHost = BusHost.Build(connectionString, $"pub-{Guid.NewGuid():N}", consume: false, handled: null, telemetry: true);
+        using var sampledHost = BusHost.Build(connectionString, $"pub-{Guid.NewGuid():N}", consume: false, handled: null, telemetry: true, tracesPerSecond: 50);
         await host.StartAsync();
         await tracedHost.StartAsync();
+        await sampledHost.StartAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher>();
         var tracedPublisher = tracedHost.Services.GetRequiredService<IEventPublisher>();
+        var sampledPublisher = sampledHost.Services.GetRequiredService<IEventPublisher>();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
         var database = redis.GetDatabase();
 
         Task PublishBus(int i) => publisher.PublishAsync(new LatencyProbed(i, 0, payload));
         Task PublishTraced(int i) => tracedPublisher.PublishAsync(new LatencyProbed(i, 0, payload));
+        Task PublishSampled(int i) => sampledPublisher.PublishAsync(new LatencyProbed(i, 0, payload));
         Task PublishRaw(RedisKey stream, int i) =>
             database.StreamAddAsync(stream, Fields(i, payload), maxLength: 1_000_000, useApproximateMaxLength: true);
 
         // Warm-up (JIT, connection pools), then alternate the variants so drift on a shared machine hits all alike.
         await RateAsync(count, PublishBus);
         await RateAsync(count, PublishTraced);
+        await RateAsync(count, PublishSampled);
         var warmStream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
         await RateAsync(count, i => PublishRaw(warmStream, i));
         await database.KeyDeleteAsync(warmStream);
         var bus = new List<double>();
         var traced = new List<double>();
+        var sampled = new List<double>();
         var raw = new List<double>();
         for (var run = 0; run < settings.Repetitions; run++)
         {
             bus.Add(await RateAsync(count, PublishBus));
             traced.Add(await RateAsync(count, PublishTraced));
+            sampled.Add(await RateAsync(count, PublishSampled));
             var stream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
             raw.Add(await RateAsync(count, i => PublishRaw(stream, i)));
             await database.KeyDeleteAsync(stream);
@@ -60,17 +70,52 @@ internal static class PublishThroughput
 
         await host.StopAsync();
         await tracedHost.StopAsync();
+        await sampledHost.StopAsync();
         report.Add(Name, Bus, "rate", "events/s", bus);
         report.Add(Name, BusWithTelemetry, "rate", "events/s", traced);
+        report.Add(Name, BusWithSampledTelemetry, "rate", "events/s", sampled);
         report.Add(Name, Raw, "rate", "events/s", raw);
         if (await RedisBenchmarkAsync(port, count, payload, settings.Repetitions) is { } tool)
         {
             report.Add(Name, RedisBenchmark, "rate", "events/s", tool);
         }
 
+        await DurableAsync(count, settings.Repetitions, report, payload);
         var ratio = report.Compare(Name, "rate", Bus, Raw);
         report.Compare(Name, "rate", BusWithTelemetry, Raw);
+        report.Compare(Name, "rate", BusWithSampledTelemetry, Raw);
+        report.Compare(Name, "rate", $"{Bus}, {Durable}", $"{Raw}, {Durable}");
         report.Check("publish ≥ 0.9× raw", ratio, "×", "≥ 0.9", ratio >= 0.9);
+    }
+
+    /// <summary>
+    /// The bus and the raw loop once more against a Redis that appends every write to its AOF and fsyncs it once a
+    /// second, like for like with brokers that persist what they accept (the scenario's own Redis keeps nothing).
+    /// </summary>
+    private static async Task DurableAsync(int count, int repetitions, BenchReport report, string payload)
+    {
+        using var durable = await LocalRedisServer.StartAsync(appendOnly: true);
+        using var host = BusHost.Build(durable.ConnectionString, $"pub-{Guid.NewGuid():N}", consume: false, handled: null);
+        await host.StartAsync();
+        var publisher = host.Services.GetRequiredService<IEventPublisher>();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(durable.ConnectionString);
+        var database = redis.GetDatabase();
+        var stream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
+        Task PublishBus(int i) => publisher.PublishAsync(new LatencyProbed(i, 0, payload));
+        Task PublishRaw(int i) => database.StreamAddAsync(stream, Fields(i, payload), maxLength: 1_000_000, useApproximateMaxLength: true);
+        await RateAsync(count, PublishBus);
+        await RateAsync(count, PublishRaw);
+        var bus = new List<double>();
+        var raw = new List<double>();
+        for (var run = 0; run < repetitions; run++)
+        {
+            bus.Add(await RateAsync(count, PublishBus));
+            raw.Add(await RateAsync(count, PublishRaw));
+        }
+
+        await host.StopAsync();
+        report.Add(Name, $"{Bus}, {Durable}", "rate", "events/s", bus);
+        report.Add(Name, $"{Raw}, {Durable}", "rate", "events/s", raw);
     }
 
     /// <summary>The same fields as the bus writes: id, type, data, occurredAt, source.</summary>
