@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,32 +55,19 @@ internal sealed class HandlerInvoker(
         var (delivery, envelope) = (entry.Delivery, entry.Envelope!);
         using var activity = telemetry.StartProcessing(stream, delivery, envelope);
         var started = timeProvider.GetTimestamp();
-        var attempts = options.Value.HandlerAttempts;
-        var attempt = 0;
         try
         {
-            var handled = await _untilDependencyIsBack.ExecuteAsync(async outage =>
+            bool handled;
+            try
             {
-                attempt = 0;
-                return await _attempts.ExecuteAsync(async cancellation =>
-                {
-                    attempt++;
-                    try
-                    {
-                        return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
-                    }
-                    catch (Exception exception) when (exception is not InvalidEventException && !Retries.IsCancellation(exception, cancellation))
-                    {
-                        MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
-                        if (attempt < attempts)
-                        {
-                            metrics.Retried(stream, identity.Group);
-                        }
-
-                        throw;
-                    }
-                }, outage).ConfigureAwait(false);
-            }, abort).ConfigureAwait(false);
+                // The common case outside the pipelines: an attempt that succeeds costs no resilience context and no
+                // closure. A failure takes the pipelines, where it counts as their first attempt.
+                handled = await DispatchAloneAsync(stream, entry, abort).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not InvalidEventException && !Retries.IsCancellation(exception, abort))
+            {
+                handled = await RetryAsync(stream, entry, exception, abort).ConfigureAwait(false);
+            }
 
             telemetry.Completed(stream, delivery, envelope, handled, timeProvider.GetElapsedTime(started));
             activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
@@ -102,6 +90,46 @@ internal sealed class HandlerInvoker(
             activity?.AddException(failure);
             return await DecideAfterFailureAsync(stream, delivery, failure, activity).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The attempts after a first one failed with <paramref name="firstFailure"/>, paced as if the pipelines had made the
+    /// first one too: the failure is replayed as their first attempt (logged, counted, followed by the first pause).
+    /// </summary>
+    private async Task<bool> RetryAsync(string stream, Decoded entry, Exception firstFailure, CancellationToken abort)
+    {
+        var (delivery, envelope) = (entry.Delivery, entry.Envelope!);
+        var attempts = options.Value.HandlerAttempts;
+        var attempt = 0;
+        var replay = firstFailure;
+        return await _untilDependencyIsBack.ExecuteAsync(async outage =>
+        {
+            attempt = 0;
+            return await _attempts.ExecuteAsync(async cancellation =>
+            {
+                attempt++;
+                try
+                {
+                    if (replay is { } failed)
+                    {
+                        replay = null;
+                        ExceptionDispatchInfo.Throw(failed);
+                    }
+
+                    return await DispatchAloneAsync(stream, entry, cancellation).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not InvalidEventException && !Retries.IsCancellation(exception, cancellation))
+                {
+                    MessagingLog.HandlerFailed(logger, exception, stream, delivery.EntryId, envelope.TypeName, attempt, attempts);
+                    if (attempt < attempts)
+                    {
+                        metrics.Retried(stream, identity.Group);
+                    }
+
+                    throw;
+                }
+            }, outage).ConfigureAwait(false);
+        }, abort).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -30,46 +30,45 @@ internal sealed class RedisStreamPublisher(
         var destination = Destination.Of(entry.Stream);
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(
             $"publish {destination.Stream}", ActivityKind.Producer, raisedIn);
-        if (activity is not null)
+        // A span the sampler dropped still carries the trace context onwards (its id, "not sampled"), but nobody reads its tags.
+        var recorded = activity is { IsAllDataRequested: true } ? activity : null;
+        if (recorded is not null)
         {
-            destination.AddTo(activity);
+            destination.AddTo(recorded);
+            recorded.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+                .SetTag(MessagingTelemetry.OperationTypeTag, "send")
+                .SetTag(MessagingTelemetry.OperationNameTag, "publish")
+                .SetTag(MessagingTelemetry.MessageIdTag, entry.EventId)
+                .SetTag(MessagingTelemetry.EventTypeTag, entry.TypeName);
         }
-
-        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
-            .SetTag(MessagingTelemetry.OperationTypeTag, "send")
-            .SetTag(MessagingTelemetry.OperationNameTag, "publish")
-            .SetTag(MessagingTelemetry.MessageIdTag, entry.EventId)
-            .SetTag(MessagingTelemetry.EventTypeTag, entry.TypeName);
 
         var traceParent = activity?.Id ?? entry.TraceParent;
         var traceState = activity is null ? entry.TraceState : activity.TraceStateString;
-        var fields = new List<NameValueEntry>(7)
-        {
-            new(EntryFields.Id, entry.EventId),
-            new(EntryFields.Type, entry.TypeName),
-            new(EntryFields.Data, entry.Data),
-            new(EntryFields.OccurredAt, entry.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
-            new(EntryFields.Source, entry.Source),
-        };
+        var fields = new NameValueEntry[5 + (traceParent is null ? 0 : 1) + (string.IsNullOrEmpty(traceState) ? 0 : 1)];
+        fields[0] = new(EntryFields.Id, entry.EventId);
+        fields[1] = new(EntryFields.Type, entry.TypeName);
+        fields[2] = new(EntryFields.Data, entry.Data);
+        fields[3] = new(EntryFields.OccurredAt, entry.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        fields[4] = new(EntryFields.Source, entry.Source);
         if (traceParent is not null)
         {
-            fields.Add(new(EntryFields.TraceParent, traceParent));
+            fields[5] = new(EntryFields.TraceParent, traceParent);
         }
 
         if (!string.IsNullOrEmpty(traceState))
         {
-            fields.Add(new(EntryFields.TraceState, traceState));
+            fields[^1] = new(EntryFields.TraceState, traceState);
         }
 
         var redis = await replicas.ConnectionAsync().ConfigureAwait(false);
         var entryId = await redis.GetDatabase().StreamAddAsync(
             entry.Stream,
-            [.. fields],
+            fields,
             messageId: null,
             maxLength: options.Value.StreamMaxLength,
             useApproximateMaxLength: true).ConfigureAwait(false);
 
-        activity?.SetTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
+        recorded?.SetTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
         published.Add(entry.Stream);
         metrics.Published(entry.Stream, entry.TypeName);
         return entryId.ToString();

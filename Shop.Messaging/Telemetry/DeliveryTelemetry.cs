@@ -14,19 +14,19 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
     {
         var destination = Destination.Of(stream);
         var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {destination.Stream}", ActivityKind.Consumer, PublishedIn(envelope));
-        if (activity is not null)
+        // A span the sampler dropped still carries the trace context onwards, but nobody reads its tags.
+        if (activity is { IsAllDataRequested: true })
         {
             destination.AddTo(activity);
+            activity.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+                .SetTag(MessagingTelemetry.OperationTypeTag, "process")
+                .SetTag(MessagingTelemetry.OperationNameTag, "process")
+                .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
+                .SetTag(MessagingTelemetry.EntryIdTag, delivery.EntryId)
+                .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
+                .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
+                .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
         }
-
-        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
-            .SetTag(MessagingTelemetry.OperationTypeTag, "process")
-            .SetTag(MessagingTelemetry.OperationNameTag, "process")
-            .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
-            .SetTag(MessagingTelemetry.EntryIdTag, delivery.EntryId)
-            .SetTag(MessagingTelemetry.MessageIdTag, envelope.EventId.ToString())
-            .SetTag(MessagingTelemetry.EventTypeTag, envelope.TypeName)
-            .SetTag(MessagingTelemetry.DeliveryCountTag, delivery.DeliveryCount);
 
         if (EntryPosition.Parse(delivery.EntryId) is { } position)
         {
@@ -45,15 +45,14 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
         var destination = Destination.Of(stream);
         var activity = MessagingTelemetry.ActivitySource.StartActivity(
             ActivityKind.Consumer, tags: null, links: batch.Select(entry => new ActivityLink(PublishedIn(entry.Envelope!))), name: $"process {destination.Stream} batch");
-        if (activity is not null)
+        if (activity is { IsAllDataRequested: true })
         {
             destination.AddTo(activity);
+            activity.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
+                .SetTag(MessagingTelemetry.OperationTypeTag, "process")
+                .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
+                .SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
         }
-
-        activity?.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
-            .SetTag(MessagingTelemetry.OperationTypeTag, "process")
-            .SetTag(MessagingTelemetry.ConsumerGroupTag, identity.Group)
-            .SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
         return activity;
     }
 
