@@ -81,34 +81,40 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
-            .WithTracing(tracing => tracing
-                // New traces up to a rate, each kept whole across the services (the decision travels with the context).
-                .SetSampler(services => new ParentBasedSampler(
-                    new RateLimitedSampler(
-                        services.GetRequiredService<IOptions<TracingOptions>>().Value.TracesPerSecond, services.GetService<TimeProvider>())))
-                .AddSource(builder.Environment.ApplicationName)
-                // Health probes every few seconds would bury the traces that matter.
-                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
-                .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation(ef =>
+            .WithTracing(tracing =>
+            {
+                // New traces up to a rate, each kept whole across the services (the decision travels with the context),
+                // unless the operator chose a sampler the standard way (OTEL_TRACES_SAMPLER), which the SDK then applies.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]))
                 {
-                    // Background polls (the outbox sweep, the saga's deadline scan, pruning) query outside any request or
-                    // delivery: a trace of one SELECT every few seconds would bury the orders' traces. The filter runs
-                    // with the command's own span current, so "inside a trace" means that span has a parent.
-                    ef.Filter = (_, _) => Activity.Current?.Parent is not null;
-                    // SQLite's "server" is its file, a full machine path in every span: the file's name says which database.
-                    ef.EnrichWithIDbCommand = (activity, _) =>
+                    tracing.SetSampler(services => new ParentBasedSampler(new RateLimitedSampler(
+                        services.GetRequiredService<IOptions<TracingOptions>>().Value.TracesPerSecond, services.GetService<TimeProvider>())));
+                }
+
+                tracing.AddSource(builder.Environment.ApplicationName)
+                    // Health probes every few seconds would bury the traces that matter.
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
+                    .AddHttpClientInstrumentation()
+                    .AddEntityFrameworkCoreInstrumentation(ef =>
                     {
-                        foreach (var tag in (ReadOnlySpan<string>)["peer.service", "server.address"])
+                        // Background polls (the outbox sweep, the saga's deadline scan, pruning) query outside any request or
+                        // delivery: a trace of one SELECT every few seconds would bury the orders' traces. The filter runs
+                        // with the command's own span current, so "inside a trace" means that span has a parent.
+                        ef.Filter = (_, _) => Activity.Current?.Parent is not null;
+                        // SQLite's "server" is its file, a full machine path in every span: the file's name says which database.
+                        ef.EnrichWithIDbCommand = (activity, _) =>
                         {
-                            if (activity.GetTagItem(tag) is string path && Path.IsPathRooted(path))
+                            foreach (var tag in (ReadOnlySpan<string>)["peer.service", "server.address"])
                             {
-                                activity.SetTag(tag, Path.GetFileName(path));
+                                if (activity.GetTagItem(tag) is string path && Path.IsPathRooted(path))
+                                {
+                                    activity.SetTag(tag, Path.GetFileName(path));
+                                }
                             }
-                        }
-                    };
-                }));
+                        };
+                    });
+            });
 
         // The AppHost sets the endpoint; run alone, a service exports nothing and costs nothing.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -29,7 +29,7 @@ internal sealed class RedisStreamPublisher(
         ActivityContext.TryParse(entry.TraceParent, entry.TraceState, out var raisedIn);
         var destination = Destination.Of(entry.Stream);
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(
-            $"publish {destination.Stream}", ActivityKind.Producer, raisedIn);
+            destination.PublishSpanName, ActivityKind.Producer, raisedIn);
         // A span the sampler dropped still carries the trace context onwards (its id, "not sampled"), but nobody reads its tags.
         var recorded = activity is { IsAllDataRequested: true } ? activity : null;
         if (recorded is not null)

@@ -13,7 +13,7 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
     public Activity? StartProcessing(string stream, Delivery delivery, EntryEnvelope envelope)
     {
         var destination = Destination.Of(stream);
-        var activity = MessagingTelemetry.ActivitySource.StartActivity($"process {destination.Stream}", ActivityKind.Consumer, PublishedIn(envelope));
+        var activity = MessagingTelemetry.ActivitySource.StartActivity(destination.ProcessSpanName, ActivityKind.Consumer, PublishedIn(envelope));
         // A span the sampler dropped still carries the trace context onwards, but nobody reads its tags.
         if (activity is { IsAllDataRequested: true })
         {

@@ -22,6 +22,12 @@ internal sealed record Destination(string Stream, string? Partition)
         return new Destination(stream, partition?.ToString(CultureInfo.InvariantCulture));
     });
 
+    /// <summary>The producer span's name, made once per key rather than at every publish.</summary>
+    public string PublishSpanName { get; } = $"publish {Stream}";
+
+    /// <summary>The consumer span's name, made once per key rather than at every delivery.</summary>
+    public string ProcessSpanName { get; } = $"process {Stream}";
+
     public void AddTo(ref TagList tags)
     {
         tags.Add(MessagingTelemetry.DestinationTag, Stream);
