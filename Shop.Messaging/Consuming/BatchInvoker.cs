@@ -47,7 +47,7 @@ internal sealed class BatchInvoker(
                 MessagingLog.BatchRolledBack(logger, exception, stream, batch.Count);
                 metrics.BatchRolledBack(stream, identity.Group);
                 batchActivity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                batchActivity?.SetTag(MessagingTelemetry.OutcomeTag, "rolled_back");
+                batchActivity.SetRecordedTag(MessagingTelemetry.OutcomeTag, "rolled_back");
                 return false;
             }
 
@@ -63,7 +63,7 @@ internal sealed class BatchInvoker(
                 HandlerDispatch.RunAfterCommit(completion.AfterCommit, stream, entry.Delivery.EntryId, logger);
             }
 
-            batchActivity?.SetTag(MessagingTelemetry.OutcomeTag, "committed");
+            batchActivity.SetRecordedTag(MessagingTelemetry.OutcomeTag, "committed");
             return true;
         }
     }
@@ -79,12 +79,12 @@ internal sealed class BatchInvoker(
         {
             var (delivery, envelope, _, _) = batch[i];
             using var activity = telemetry.StartProcessing(stream, delivery, envelope!);
-            activity?.SetTag(MessagingTelemetry.BatchSizeTag, batch.Count);
+            activity.SetRecordedTag(MessagingTelemetry.BatchSizeTag, batch.Count);
             var started = timeProvider.GetTimestamp();
             var handled = await HandlerDispatch.DispatchAsync(services, context, stream, identity, batch[i], abort).ConfigureAwait(false);
             await transaction.EntryHandledAsync(abort).ConfigureAwait(false);
             completions[i] = new Completion(handled, timeProvider.GetElapsedTime(started), context.TakeAfterCommit());
-            activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
+            activity.SetRecordedTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
         }
 
         await transaction.CommitAsync(abort).ConfigureAwait(false);

@@ -70,7 +70,7 @@ internal sealed class HandlerInvoker(
             }
 
             telemetry.Completed(stream, delivery, envelope, handled, timeProvider.GetElapsedTime(started));
-            activity?.SetTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
+            activity.SetRecordedTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
             return true;
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -141,14 +141,14 @@ internal sealed class HandlerInvoker(
         var maxDeliveries = options.Value.MaxDeliveries;
         if (failure is InvalidEventException || delivery.DeliveryCount >= maxDeliveries)
         {
-            activity?.SetTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
+            activity.SetRecordedTag(MessagingTelemetry.OutcomeTag, "dead_lettered");
             var reason = failure is InvalidEventException invalid ? invalid.Message : FailureReason.Of(failure);
             return await deadLetters.TryWriteAsync(stream, delivery, reason).ConfigureAwait(false);
         }
 
         // Redelivered after ReclaimAfter (to this consumer or another), which counts as the next delivery. Entries
         // behind it keep flowing meanwhile.
-        activity?.SetTag(MessagingTelemetry.OutcomeTag, "left_pending");
+        activity.SetRecordedTag(MessagingTelemetry.OutcomeTag, "left_pending");
         MessagingLog.LeftPending(logger, stream, delivery.EntryId, delivery.DeliveryCount, maxDeliveries);
         return false;
     }

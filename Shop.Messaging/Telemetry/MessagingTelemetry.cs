@@ -28,4 +28,16 @@ public static class MessagingTelemetry
     internal const string OutcomeTag = "messaging.outcome";
     internal const string BatchSizeTag = "messaging.batch.message_count";
     internal const string ServerAddressTag = "server.address";
+
+    /// <summary>
+    /// Sets an attribute on <paramref name="activity"/> when it is recorded: a span the sampler dropped exists only to
+    /// carry the trace context onwards, and nobody reads its attributes.
+    /// </summary>
+    internal static void SetRecordedTag(this Activity? activity, string key, object? value)
+    {
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(key, value);
+        }
+    }
 }

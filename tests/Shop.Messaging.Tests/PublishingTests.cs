@@ -111,4 +111,47 @@ public sealed class PublishingTests(RedisFixture redis)
         Assert.Equal(entry.Id.ToString(), consumer.GetTagItem("messaging.redis.entry.id"));
         Assert.Equal(nameof(ThingHappened), consumer.GetTagItem("messaging.message.type"));
     }
+
+    [Fact]
+    public async Task Trace_that_is_not_recorded_where_it_starts_is_not_recorded_by_the_consumer_either()
+    {
+        // A sampler that keeps nothing new and follows the parent's decision, as the services' ParentBasedSampler does:
+        // the bus must carry "not sampled" in the entry, or every consumer would start recording half a trace.
+        var stream = RedisFixture.UniqueName("orders");
+        using var source = new ActivitySource(RedisFixture.UniqueName("test-source"));
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = candidate => candidate.Name == source.Name || candidate.Name == MessagingTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData,
+            ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var probe = new HandlerProbe();
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
+
+        ActivityTraceId traceId;
+        using (var request = source.StartActivity("POST /orders"))
+        {
+            Assert.False(request!.Recorded);
+            traceId = request.TraceId;
+            await host.Services.GetRequiredService<IEventPublisher>().PublishAsync(new ThingHappened("not traced", 1), _cancellation);
+        }
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 1, Timeout, "the handler");
+        Assert.Equal(traceId.ToString(), Assert.Single(probe.Completed).TraceId);
+        var traceParent = Assert.Single(await new StreamProbe(redis, stream).EntriesAsync())[EntryFields.TraceParent].ToString();
+        Assert.EndsWith("-00", traceParent, StringComparison.Ordinal);
+
+        Activity consumer;
+        await Wait.UntilAsync(() => { lock (spans) { return spans.Any(span => span.TraceId == traceId && span.Kind == ActivityKind.Consumer); } }, Timeout, "the consumer span");
+        lock (spans)
+        {
+            consumer = spans.Single(span => span.TraceId == traceId && span.Kind == ActivityKind.Consumer);
+            Assert.All(spans.Where(span => span.TraceId == traceId), span => Assert.False(span.Recorded));
+        }
+
+        Assert.Empty(consumer.TagObjects);
+    }
 }
