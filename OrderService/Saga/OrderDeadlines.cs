@@ -44,9 +44,8 @@ public sealed class OrderDeadlines(
                     {
                     }
                 }
-#pragma warning disable CA1031 // The one loop that keeps orders from staying pending must outlive whatever one scan hits.
+                // The one loop that keeps orders from staying pending must outlive whatever one scan hits.
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-#pragma warning restore CA1031
                 {
                     OrderSagaLog.ScanFailed(logger, exception);
                 }

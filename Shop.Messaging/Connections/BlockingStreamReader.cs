@@ -112,9 +112,8 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
                 await control.GetServer(_endpoint).ExecuteAsync("CLIENT", "UNBLOCK", clientId, "TIMEOUT").ConfigureAwait(false);
             }
         }
-#pragma warning disable CA1031 // Best effort, fire-and-forget: whatever goes wrong, the read still ends at its block timeout.
+        // Best effort, fire-and-forget: whatever goes wrong, the read still ends at its block timeout.
         catch (Exception exception)
-#pragma warning restore CA1031
         {
             // E.g. an ACL without CLIENT UNBLOCK.
             MessagingLog.UnblockFailed(_logger, exception, (string?)_stream ?? "");

@@ -39,9 +39,8 @@ internal sealed class BatchInvoker(
                 batchActivity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
                 return false;
             }
-#pragma warning disable CA1031 // A handler may throw anything; the entries are then invoked one by one, where it is decided about.
+            // A handler may throw anything; the entries are then invoked one by one, where it is decided about.
             catch (Exception exception)
-#pragma warning restore CA1031
             {
                 await RollBackAsync(stream, transaction).ConfigureAwait(false);
                 MessagingLog.BatchRolledBack(logger, exception, stream, batch.Count);
@@ -97,9 +96,8 @@ internal sealed class BatchInvoker(
         {
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // A rollback that fails still ends with the scope: disposing the connection rolls back.
+        // A rollback that fails still ends with the scope: disposing the connection rolls back.
         catch (Exception exception)
-#pragma warning restore CA1031
         {
             MessagingLog.BatchRollbackFailed(logger, exception, stream);
         }

@@ -66,9 +66,8 @@ internal sealed class DeliveryPipeline(
                     return done;
                 }
             }
-#pragma warning disable CA1031 // A bug in the bus must not take the consumer loop down; the entries go one by one.
+            // A bug in the bus must not take the consumer loop down; the entries go one by one.
             catch (Exception exception)
-#pragma warning restore CA1031
             {
                 MessagingLog.UnexpectedFailure(logger, exception, stream, deliveries[0].EntryId);
             }
@@ -113,9 +112,8 @@ internal sealed class DeliveryPipeline(
                     done.Enqueue(delivery.Entry.Id);
                 }
             }
-#pragma warning disable CA1031 // A bug in the bus (or Redis timing out a dead-letter write) must not take the loop down; the entry stays pending.
+            // A bug in the bus (or Redis timing out a dead-letter write) must not take the loop down; the entry stays pending.
             catch (Exception exception)
-#pragma warning restore CA1031
             {
                 MessagingLog.UnexpectedFailure(logger, exception, stream, delivery.EntryId);
             }
@@ -133,9 +131,8 @@ internal sealed class DeliveryPipeline(
                 done.Enqueue(entry.Delivery.Entry.Id);
             }
         }
-#pragma warning disable CA1031 // A bug in the bus must not take the consumer loop down; the entry stays pending.
+        // A bug in the bus must not take the consumer loop down; the entry stays pending.
         catch (Exception exception)
-#pragma warning restore CA1031
         {
             MessagingLog.UnexpectedFailure(logger, exception, stream, entry.Delivery.EntryId);
         }

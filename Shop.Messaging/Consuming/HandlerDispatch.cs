@@ -43,9 +43,8 @@ internal static class HandlerDispatch
             {
                 action();
             }
-#pragma warning disable CA1031 // The entry's changes are committed: a failing follow-up must not make it look unhandled.
+            // The entry's changes are committed: a failing follow-up must not make it look unhandled.
             catch (Exception exception)
-#pragma warning restore CA1031
             {
                 MessagingLog.AfterCommitFailed(logger, exception, stream, entryId);
             }

@@ -81,9 +81,8 @@ internal sealed class HandlerInvoker(
             activity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
             return false;
         }
-#pragma warning disable CA1031 // A handler may throw anything; the bus must survive it and decide about the entry.
+        // A handler may throw anything; the bus must survive it and decide about the entry.
         catch (Exception failure)
-#pragma warning restore CA1031
         {
             telemetry.Failed(stream, envelope, timeProvider.GetElapsedTime(started));
             activity?.SetStatus(ActivityStatusCode.Error, failure.Message);

@@ -25,9 +25,8 @@ internal static class DockerContainers
             await container.StartAsync(timeout.Token);
             return container;
         }
-#pragma warning disable CA1031 // Any failure here means "no usable Docker"; the next option is tried, unless Docker is required.
+        // Any failure here means "no usable Docker"; the next option is tried, unless Docker is required.
         catch (Exception) when (!RedisFixture.DockerRequired)
-#pragma warning restore CA1031
         {
             return null;
         }
