@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Shop.Contracts.Orders;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.Resilience;
 using Shop.OrderService.Data;
 using Shop.OrderService.Domain;
 
@@ -29,32 +30,23 @@ public sealed class OrderDeadlines(
     /// <summary>The reason a timed-out order is rejected with: part of the contract.</summary>
     public const string TimedOutReason = "Timed out waiting for inventory";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        using var timer = new PeriodicTimer(settings.DeadlineScanInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        return Periodically.RunAsync(
+            settings.DeadlineScanInterval,
+            timeProvider,
+            async () =>
             {
-                try
+                // A full batch means more may be due right behind it.
+                while (await RunOnceAsync(stoppingToken).ConfigureAwait(false) == settings.DeadlineScanBatchSize)
                 {
-                    // A full batch means more may be due right behind it.
-                    while (await RunOnceAsync(stoppingToken).ConfigureAwait(false) == settings.DeadlineScanBatchSize)
-                    {
-                    }
                 }
-                // The one loop that keeps orders from staying pending must outlive whatever one scan hits.
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    OrderSagaLog.ScanFailed(logger, exception);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+            },
+            // The one loop that keeps orders from staying pending must outlive whatever one scan hits.
+            survives: _ => true,
+            exception => OrderSagaLog.ScanFailed(logger, exception),
+            stoppingToken);
     }
 
     /// <summary>One scan: handles the orders overdue now; returns how many it found.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.EntityFrameworkCore.Inbox;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
+using Shop.Messaging.Resilience;
 
 namespace Shop.Messaging.EntityFrameworkCore.Storage;
 
@@ -19,27 +20,12 @@ internal sealed class MessagingStorePruner<TDbContext>(
     ILogger<MessagingStorePruner<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(pruningOptions.Value.Interval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await PruneAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is DbException or DbUpdateException)
-                {
-                    StoreLog.PruneFailed(logger, exception);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodically.RunAsync(
+            pruningOptions.Value.Interval, timeProvider, () => PruneAsync(stoppingToken),
+            exception => exception is DbException or DbUpdateException,
+            exception => StoreLog.PruneFailed(logger, exception),
+            stoppingToken);
 
     internal async Task PruneAsync(CancellationToken cancellationToken)
     {

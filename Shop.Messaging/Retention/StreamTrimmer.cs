@@ -6,6 +6,7 @@ using Shop.Messaging.Configuration;
 using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 using Shop.Messaging.Publishing;
+using Shop.Messaging.Resilience;
 using Shop.Messaging.Telemetry;
 using StackExchange.Redis;
 
