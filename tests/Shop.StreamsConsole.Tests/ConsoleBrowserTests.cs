@@ -9,9 +9,11 @@ namespace Shop.StreamsConsole.Tests;
 
 /// <summary>
 /// The console in a real browser against real Redis and the real services: what it shows is what Redis holds, it
-/// updates by itself while the page is open, and a dead letter replayed after a fix ends the order's saga once.
+/// updates by itself while the page is open, and a dead letter replayed after a fix ends the order's saga once. One
+/// browser for these tests (the HTTP-only <see cref="ConsoleApiTests"/> never start one); each test's world (Redis,
+/// services, console) is its own.
 /// </summary>
-public sealed class ConsoleBrowserTests(Browser browser)
+public sealed class ConsoleBrowserTests(Browser browser) : IClassFixture<Browser>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private static readonly LocatorAssertionsToHaveCountOptions Eventually = new() { Timeout = 60_000 };
