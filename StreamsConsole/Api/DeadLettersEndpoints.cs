@@ -29,23 +29,19 @@ internal static class DeadLettersEndpoints
         api.MapGet("/live/dead-letters", (DeadLetters deadLetters, LiveSettings settings, CancellationToken cancellationToken) =>
             LiveView.Of(deadLetters.ReadAsync, ConsoleJsonContext.Default.DeadLettersPage, settings.Interval, settings.Time, cancellationToken))
             .RequireRateLimiting(LiveViewLimit.Policy);
-        api.MapPost("/dead-letters/replay", ReplayOneAsync).WithName("ReplayDeadLetter");
-        api.MapPost("/dead-letters/replay-type", ReplayTypeAsync).WithName("ReplayDeadLettersOfType");
-        api.MapPost("/commands/replay-dead-letters", ReplayAllAsync).WithName("ReplayAllDeadLetters")
+        // Every replay, whoever asks, is refused the same way unless replay is allowed: one filter before all of them.
+        var replays = api.MapGroup("").AddEndpointFilter(RefuseUnlessReplayIsAllowedAsync);
+        replays.MapPost("/dead-letters/replay", ReplayOneAsync).WithName("ReplayDeadLetter");
+        replays.MapPost("/dead-letters/replay-type", ReplayTypeAsync).WithName("ReplayDeadLettersOfType");
+        replays.MapPost("/commands/replay-dead-letters", ReplayAllAsync).WithName("ReplayAllDeadLetters")
             // The AppHost's command posts no form: the key in its header is what proves where it comes from.
             .DisableAntiforgery();
         return app;
     }
 
     private static async Task<Results<Ok<ReplayedEntry>, ProblemHttpResult, ValidationProblem>> ReplayOneAsync(
-        [FromForm] ReplayOneForm form, HttpContext context, DeadLetterReplayer replayer, IOptions<ConsoleOptions> options,
-        ILogger<DeadLetterReplayer> logger, CancellationToken cancellationToken)
+        [FromForm] ReplayOneForm form, HttpContext context, DeadLetterReplayer replayer, CancellationToken cancellationToken)
     {
-        if (Refused(context, options, logger) is { } refused)
-        {
-            return refused;
-        }
-
         if (string.IsNullOrEmpty(form.Key))
         {
             return ConsoleProblems.Missing("key");
@@ -68,13 +64,8 @@ internal static class DeadLettersEndpoints
 
     private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult, ValidationProblem>> ReplayTypeAsync(
         [FromForm] ReplayTypeForm form, HttpContext context, StreamCatalog catalog, DeadLetterReplayer replayer,
-        IOptions<ConsoleOptions> options, ILogger<DeadLetterReplayer> logger, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
-        if (Refused(context, options, logger) is { } refused)
-        {
-            return refused;
-        }
-
         if (string.IsNullOrEmpty(form.Stream))
         {
             return ConsoleProblems.Missing("stream");
@@ -94,11 +85,6 @@ internal static class DeadLettersEndpoints
         HttpContext context, DeadLetterReplayer replayer, IOptions<ConsoleOptions> options, ILogger<DeadLetterReplayer> logger,
         CancellationToken cancellationToken)
     {
-        if (Refused(context, options, logger) is { } refused)
-        {
-            return refused;
-        }
-
         var sent = context.Request.Headers[CommandKeyHeader].ToString();
         if (options.Value.CommandKey is not { } key
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(key)))
@@ -110,14 +96,16 @@ internal static class DeadLettersEndpoints
         return TypedResults.Ok(await replayer.ReplayAllAsync($"the dashboard's command ({RequestedBy(context)})", cancellationToken));
     }
 
-    private static ProblemHttpResult? Refused(HttpContext context, IOptions<ConsoleOptions> options, ILogger logger)
+    /// <summary>403 (logged) for a replay while <c>Console:AllowReplay</c> is false; after antiforgery and form binding, before the endpoint.</summary>
+    private static async ValueTask<object?> RefuseUnlessReplayIsAllowedAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
-        if (options.Value.AllowReplay)
+        var context = invocation.HttpContext;
+        if (context.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.AllowReplay)
         {
-            return null;
+            return await next(invocation);
         }
 
-        ConsoleLog.ReplayRefused(logger, "Console:AllowReplay is false", RequestedBy(context));
+        ConsoleLog.ReplayRefused(context.RequestServices.GetRequiredService<ILogger<DeadLetterReplayer>>(), "Console:AllowReplay is false", RequestedBy(context));
         return ConsoleProblems.ReplayNotAllowed();
     }
 

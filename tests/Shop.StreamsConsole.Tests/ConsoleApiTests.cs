@@ -48,6 +48,8 @@ public sealed class ConsoleApiTests
         var problem = await ProblemAsync(await client.PostAsync("/api/dead-letters/replay",
             Form(token, ("key", "orders:dead-letter"), ("id", deadLetter)), TestContext.Current.CancellationToken), HttpStatusCode.Forbidden);
         Assert.Equal("Replay is turned off", problem.GetProperty("title").GetString());
+        await ProblemAsync(await client.PostAsync("/api/dead-letters/replay-type",
+            Form(token, ("stream", "orders"), ("type", "OrderPlaced")), TestContext.Current.CancellationToken), HttpStatusCode.Forbidden);
         await ProblemAsync(await CommandAsync(client, ConsoleWorld.CommandKey), HttpStatusCode.Forbidden);
 
         Assert.Equal(1, await world.Database.StreamLengthAsync("orders:dead-letter"));
