@@ -73,14 +73,7 @@ public sealed class PublishingTests(RedisFixture redis)
     {
         var stream = RedisFixture.UniqueName("orders");
         using var source = new ActivitySource(RedisFixture.UniqueName("test-source"));
-        var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = candidate => candidate.Name == source.Name || candidate.Name == MessagingTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder(source, (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded);
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
@@ -96,12 +89,8 @@ public sealed class PublishingTests(RedisFixture redis)
         var entry = Assert.Single(await new StreamProbe(redis, stream).EntriesAsync());
         Assert.Contains(traceId.ToString(), entry[EntryFields.TraceParent].ToString(), StringComparison.Ordinal);
 
-        Activity[] traced;
-        await Wait.UntilAsync(() => { lock (spans) { return spans.Count(span => span.TraceId == traceId) == 3; } }, Timeout, "three spans of the trace");
-        lock (spans)
-        {
-            traced = [.. spans.Where(span => span.TraceId == traceId)];
-        }
+        await Wait.UntilAsync(() => spans.Of(traceId).Length == 3, Timeout, "three spans of the trace");
+        var traced = spans.Of(traceId);
 
         var producer = Assert.Single(traced, span => span.Kind == ActivityKind.Producer);
         var consumer = Assert.Single(traced, span => span.Kind == ActivityKind.Consumer);
@@ -119,15 +108,8 @@ public sealed class PublishingTests(RedisFixture redis)
         // the bus must carry "not sampled" in the entry, or every consumer would start recording half a trace.
         var stream = RedisFixture.UniqueName("orders");
         using var source = new ActivitySource(RedisFixture.UniqueName("test-source"));
-        var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = candidate => candidate.Name == source.Name || candidate.Name == MessagingTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
-                options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData,
-            ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder(source, (ref ActivityCreationOptions<ActivityContext> options) =>
+            options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData);
         var probe = new HandlerProbe();
         using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
 
@@ -144,14 +126,9 @@ public sealed class PublishingTests(RedisFixture redis)
         var traceParent = Assert.Single(await new StreamProbe(redis, stream).EntriesAsync())[EntryFields.TraceParent].ToString();
         Assert.EndsWith("-00", traceParent, StringComparison.Ordinal);
 
-        Activity consumer;
-        await Wait.UntilAsync(() => { lock (spans) { return spans.Any(span => span.TraceId == traceId && span.Kind == ActivityKind.Consumer); } }, Timeout, "the consumer span");
-        lock (spans)
-        {
-            consumer = spans.Single(span => span.TraceId == traceId && span.Kind == ActivityKind.Consumer);
-            Assert.All(spans.Where(span => span.TraceId == traceId), span => Assert.False(span.Recorded));
-        }
-
+        await Wait.UntilAsync(() => spans.Of(traceId).Any(span => span.Kind == ActivityKind.Consumer), Timeout, "the consumer span");
+        Assert.All(spans.Of(traceId), span => Assert.False(span.Recorded));
+        var consumer = Assert.Single(spans.Of(traceId), span => span.Kind == ActivityKind.Consumer);
         Assert.Empty(consumer.TagObjects);
     }
 }
