@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Messaging.Events;
 using Shop.Messaging.Publishing;
-using Shop.Messaging.Telemetry;
 using Shop.Messaging.Tests.Support;
 
 namespace Shop.Messaging.Tests;
