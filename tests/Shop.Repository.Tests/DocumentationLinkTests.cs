@@ -5,7 +5,7 @@ namespace Shop.Repository.Tests;
 /// <summary>The README and <c>docs/</c> link only to what the repository holds: a cloner never meets a dead link.</summary>
 public sealed partial class DocumentationLinkTests
 {
-    private static readonly string Root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.sln above {AppContext.BaseDirectory}.");
+    private static readonly string Root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.slnx above {AppContext.BaseDirectory}.");
 
     public static TheoryData<string> Documents() =>
         [.. new[] { Path.Combine(Root, "README.md") }

@@ -11,21 +11,21 @@ public sealed class TemplateTests : IDisposable
 {
     private const string NewName = "Acme.Store";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(10);
-    private static readonly string Root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.sln above {AppContext.BaseDirectory}.");
+    private static readonly string Root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.slnx above {AppContext.BaseDirectory}.");
     private readonly string _work = Directory.CreateTempSubdirectory("shop-template-").FullName;
 
     [Fact]
     public async Task Solution_made_from_the_template_is_renamed_builds_and_passes_its_saga_tests()
     {
         // The working tree's own name comes from its solution file: Shop here, whatever a copy made from the template is called.
-        var sourceName = Path.GetFileNameWithoutExtension(Directory.EnumerateFiles(Root, "*.sln").Single());
+        var sourceName = Path.GetFileNameWithoutExtension(Directory.EnumerateFiles(Root, "*.slnx").Single());
         var hive = Path.Combine(_work, "hive");
         var output = Path.Combine(_work, NewName);
         await RunAsync(_work, "dotnet", "new", "install", Root, "--debug:custom-hive", hive);
         await RunAsync(_work, "dotnet", "new", "shop-streams", "-n", NewName, "-o", output, "--debug:custom-hive", hive);
 
         var files = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(output, path)).ToList();
-        Assert.Contains($"{NewName}.sln", files);
+        Assert.Contains($"{NewName}.slnx", files);
         Assert.Contains(Path.Combine($"{NewName}.Messaging", "Consuming", "StreamConsumer.cs"), files);
         if (sourceName != NewName)
         {
@@ -38,7 +38,7 @@ public sealed class TemplateTests : IDisposable
         Assert.Contains($"namespace {NewName}.Messaging.Consuming;", await File.ReadAllTextAsync(Path.Combine(output, $"{NewName}.Messaging", "Consuming", "StreamConsumer.cs"), TestContext.Current.CancellationToken));
 
         // No build servers left running after the test: they would outlive it, holding the copy's files.
-        await RunAsync(output, "dotnet", "build", $"{NewName}.sln", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        await RunAsync(output, "dotnet", "build", $"{NewName}.slnx", "-nodeReuse:false", "-p:UseSharedCompilation=false");
         // The saga across the three services against a real Redis: the smoke test of the copy, not all of its suites.
         await RunAsync(output, "dotnet", "test", "--project", Path.Combine("tests", $"{NewName}.Services.Tests"), "--no-build",
             "--", "--filter-class", "*OrderFlowTests");

@@ -198,7 +198,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var caller = Assembly.GetEntryAssembly() ?? Assembly.GetExecutingAssembly();
         var configuration = caller.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.sln above {AppContext.BaseDirectory}.");
+        var root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.slnx above {AppContext.BaseDirectory}.");
         var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor.ToString(CultureInfo.InvariantCulture)}";
         var path = Path.Combine(root, project, "bin", configuration, framework, $"{project}.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built in {configuration}: {path}");

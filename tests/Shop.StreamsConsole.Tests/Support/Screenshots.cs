@@ -11,7 +11,7 @@ public static class Screenshots
     public static async Task SaveAsync(IPage page, string name)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.sln above {AppContext.BaseDirectory}.");
+        var root = RepositoryRoot.Find() ?? throw new InvalidOperationException($"No Shop.slnx above {AppContext.BaseDirectory}.");
         var folder = Environment.GetEnvironmentVariable("SHOP_CONSOLE_SCREENSHOTS") is { Length: > 0 } configured
             ? Path.GetFullPath(configured, root)
             : Path.Combine(root, "TestResults", "console");
