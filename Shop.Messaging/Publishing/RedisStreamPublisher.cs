@@ -31,8 +31,7 @@ internal sealed class RedisStreamPublisher(
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(
             destination.PublishSpanName, ActivityKind.Producer, raisedIn);
         // A span the sampler dropped still carries the trace context onwards (its id, "not sampled"), but nobody reads its tags.
-        var recorded = activity is { IsAllDataRequested: true } ? activity : null;
-        if (recorded is not null)
+        if (activity is { IsAllDataRequested: true } recorded)
         {
             destination.AddTo(recorded);
             recorded.SetTag(MessagingTelemetry.SystemTag, MessagingTelemetry.SystemValue)
@@ -68,7 +67,7 @@ internal sealed class RedisStreamPublisher(
             maxLength: options.Value.StreamMaxLength,
             useApproximateMaxLength: true).ConfigureAwait(false);
 
-        recorded?.SetTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
+        activity.SetRecordedTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
         published.Add(entry.Stream);
         metrics.Published(entry.Stream, entry.TypeName);
         return entryId.ToString();
