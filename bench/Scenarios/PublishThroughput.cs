@@ -46,37 +46,20 @@ internal static class PublishThroughput
         Task PublishBus(int i) => publisher.PublishAsync(new LatencyProbed(i, 0, payload));
         Task PublishTraced(int i) => tracedPublisher.PublishAsync(new LatencyProbed(i, 0, payload));
         Task PublishSampled(int i) => sampledPublisher.PublishAsync(new LatencyProbed(i, 0, payload));
-        Task PublishRaw(RedisKey stream, int i) =>
-            database.StreamAddAsync(stream, Fields(i, payload), maxLength: 1_000_000, useApproximateMaxLength: true);
-
-        // Warm-up (JIT, connection pools), then alternate the variants so drift on a shared machine hits all alike.
-        await RateAsync(count, PublishBus);
-        await RateAsync(count, PublishTraced);
-        await RateAsync(count, PublishSampled);
-        var warmStream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
-        await RateAsync(count, i => PublishRaw(warmStream, i));
-        await database.KeyDeleteAsync(warmStream);
-        var bus = new List<double>();
-        var traced = new List<double>();
-        var sampled = new List<double>();
-        var raw = new List<double>();
-        for (var run = 0; run < settings.Repetitions; run++)
-        {
-            bus.Add(await RateAsync(count, PublishBus));
-            traced.Add(await RateAsync(count, PublishTraced));
-            sampled.Add(await RateAsync(count, PublishSampled));
-            var stream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
-            raw.Add(await RateAsync(count, i => PublishRaw(stream, i)));
-            await database.KeyDeleteAsync(stream);
-        }
+        var figures = await Alternating.RunAsync(
+            settings.Repetitions,
+            () => RateAsync(count, PublishBus),
+            () => RateAsync(count, PublishTraced),
+            () => RateAsync(count, PublishSampled),
+            () => RawRateAsync(database, count, payload));
 
         await host.StopAsync();
         await tracedHost.StopAsync();
         await sampledHost.StopAsync();
-        report.Add(Name, Bus, "rate", "events/s", bus);
-        report.Add(Name, BusWithTelemetry, "rate", "events/s", traced);
-        report.Add(Name, BusWithSampledTelemetry, "rate", "events/s", sampled);
-        report.Add(Name, Raw, "rate", "events/s", raw);
+        report.Add(Name, Bus, "rate", "events/s", figures[0]);
+        report.Add(Name, BusWithTelemetry, "rate", "events/s", figures[1]);
+        report.Add(Name, BusWithSampledTelemetry, "rate", "events/s", figures[2]);
+        report.Add(Name, Raw, "rate", "events/s", figures[3]);
         if (await RedisBenchmarkAsync(port, count, payload, settings.Repetitions) is { } tool)
         {
             report.Add(Name, RedisBenchmark, "rate", "events/s", tool);
@@ -101,23 +84,22 @@ internal static class PublishThroughput
         await host.StartAsync();
         var publisher = host.Services.GetRequiredService<IEventPublisher>();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(durable.ConnectionString);
-        var database = redis.GetDatabase();
-        var stream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
-        Task PublishBus(int i) => publisher.PublishAsync(new LatencyProbed(i, 0, payload));
-        Task PublishRaw(int i) => database.StreamAddAsync(stream, Fields(i, payload), maxLength: 1_000_000, useApproximateMaxLength: true);
-        await RateAsync(count, PublishBus);
-        await RateAsync(count, PublishRaw);
-        var bus = new List<double>();
-        var raw = new List<double>();
-        for (var run = 0; run < repetitions; run++)
-        {
-            bus.Add(await RateAsync(count, PublishBus));
-            raw.Add(await RateAsync(count, PublishRaw));
-        }
-
+        var figures = await Alternating.RunAsync(
+            repetitions,
+            () => RateAsync(count, i => publisher.PublishAsync(new LatencyProbed(i, 0, payload))),
+            () => RawRateAsync(redis.GetDatabase(), count, payload));
         await host.StopAsync();
-        report.Add(Name, $"{Bus}, {Durable}", "rate", "events/s", bus);
-        report.Add(Name, $"{Raw}, {Durable}", "rate", "events/s", raw);
+        report.Add(Name, $"{Bus}, {Durable}", "rate", "events/s", figures[0]);
+        report.Add(Name, $"{Raw}, {Durable}", "rate", "events/s", figures[1]);
+    }
+
+    /// <summary>The raw XADD loop into a stream of its own, deleted afterwards so that every run starts from an empty one.</summary>
+    private static async Task<double> RawRateAsync(IDatabase database, int count, string payload)
+    {
+        var stream = (RedisKey)$"raw-pub-{Guid.NewGuid():N}";
+        var rate = await RateAsync(count, i => database.StreamAddAsync(stream, Fields(i, payload), maxLength: 1_000_000, useApproximateMaxLength: true));
+        await database.KeyDeleteAsync(stream);
+        return rate;
     }
 
     /// <summary>The same fields as the bus writes: id, type, data, occurredAt, source.</summary>
