@@ -22,7 +22,7 @@ internal static class StreamsConsoleResourceExtensions
             new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
         var console = builder.AddProject<Projects.StreamsConsole>("streamsconsole")
             .WithoutDevelopmentCertificate()
-            .WithRedisUser(redis, users => users.AddConsole("streams-console")).WaitFor(redis.Resource)
+            .WithRedisUser(redis, users => users.AddConsole("streams-console"))
             .WithEnvironment("Console__AllowReplay", builder.Configuration.GetValue("Console:AllowReplay", false) ? "true" : "false")
             .WithEnvironment("Console__CommandKey", commandKey)
             .WithHttpCommand("/api/commands/replay-dead-letters", "Replay dead letters", commandName: ReplayCommand, commandOptions: new HttpCommandOptions

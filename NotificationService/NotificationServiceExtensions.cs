@@ -1,4 +1,6 @@
-using Shop.Contracts;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Orders;
+using Shop.Messaging.DependencyInjection;
 using Shop.NotificationService.Api;
 using Shop.NotificationService.Data;
 using Shop.NotificationService.Handlers;
@@ -14,12 +16,20 @@ internal static class NotificationServiceExtensions
 
     public static IHostApplicationBuilder AddNotificationService(this IHostApplicationBuilder builder)
     {
-        // A customer hears about their orders and about the stock they wait for.
-        builder.AddShopService<NotificationDb>(ServiceName, database: "notificationdb", NotificationApiJsonContext.Default, Streams.Orders, Streams.Inventory);
+        builder.AddShopService<NotificationDb>(ServiceName, database: "notificationdb", NotificationApiJsonContext.Default).AddEventBusSubscriptions();
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<NotificationFeed>();
         builder.Services.AddScoped<NotificationWriter>();
         return builder;
     }
+
+    /// <summary>What NotificationService consumes, and which handler handles each event (checked against the handlers at start).</summary>
+    private static MessagingBuilder AddEventBusSubscriptions(this MessagingBuilder bus) => bus
+        // A customer hears how their orders end…
+        .Subscribe<OrderConfirmed, OrderConfirmedHandler>()
+        .Subscribe<OrderRejected, OrderRejectedHandler>()
+        .Subscribe<OrderCancelled, OrderCancelledHandler>()
+        // …and about the stock they wait for.
+        .Subscribe<StockLow, StockLowHandler>();
 }

@@ -1,8 +1,11 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Shop.Contracts;
+using Shop.Contracts.Inventory;
+using Shop.Contracts.Notifications;
+using Shop.Messaging.DependencyInjection;
 using Shop.OrderService.Api;
 using Shop.OrderService.Data;
+using Shop.OrderService.Handlers;
 using Shop.OrderService.Saga;
 using Shop.ServiceDefaults;
 
@@ -15,8 +18,7 @@ internal static class OrderServiceExtensions
 
     public static IHostApplicationBuilder AddOrderService(this IHostApplicationBuilder builder)
     {
-        // The saga's answers come from InventoryService; the notifications it sent close an order's history.
-        builder.AddShopService<OrderDb>(ServiceName, database: "orderdb", OrderApiJsonContext.Default, Streams.Inventory, Streams.Notifications);
+        builder.AddShopService<OrderDb>(ServiceName, database: "orderdb", OrderApiJsonContext.Default).AddEventBusSubscriptions();
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddOpenApi();
 
@@ -30,4 +32,12 @@ internal static class OrderServiceExtensions
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(OrderSagaTelemetry.Name));
         return builder;
     }
+
+    /// <summary>What OrderService consumes, and which handler handles each event (checked against the handlers at start).</summary>
+    private static MessagingBuilder AddEventBusSubscriptions(this MessagingBuilder bus) => bus
+        // The saga's answers, from InventoryService.
+        .Subscribe<StockReserved, StockReservedHandler>()
+        .Subscribe<StockReservationFailed, StockReservationFailedHandler>()
+        // The notifications sent close an order's history.
+        .Subscribe<CustomerNotified, CustomerNotifiedHandler>();
 }

@@ -40,21 +40,21 @@ internal sealed class ShopDatabases
     }
 
     /// <summary>
-    /// Gives <paramref name="project"/> its database <paramref name="name"/> as <c>ConnectionStrings:{name}</c>: a SQLite
-    /// file in the data folder; on the AppHost's PostgreSQL, a database owned by <paramref name="user"/>, which the service
-    /// waits for; with <c>External</c>, your connection string of that name.
+    /// The database <paramref name="name"/> of one service: a SQLite file in the data folder; on the AppHost's PostgreSQL,
+    /// a database owned by <paramref name="user"/>, shown under the server in the dashboard; with <c>External</c>, your
+    /// connection string of that name. A service takes it with <c>WithReference(database)</c> and <c>WaitFor(database)</c>.
     /// </summary>
-    public IResourceBuilder<ProjectResource> For(IResourceBuilder<ProjectResource> project, string name, string user)
+    public ServiceDatabase Add(string name, string user)
     {
         switch (Mode)
         {
             case DatabaseMode.Sqlite:
-                return project.WithEnvironment($"ConnectionStrings__{name}", $"Data Source={Path.Combine(_builder.ShopDataDirectory(), name + ".db")}");
+                return new ServiceDatabase { Name = name, SqliteConnectionString = $"Data Source={Path.Combine(_builder.ShopDataDirectory(), name + ".db")}" };
             case DatabaseMode.External:
-                return project.WithReference(_builder.AddConnectionString(name));
+                return new ServiceDatabase { Name = name, Resource = _builder.AddConnectionString(name) };
             default:
                 var database = _server!.AddDatabase(name, user);
-                return project.WithReference(database).WaitFor(database);
+                return new ServiceDatabase { Name = name, Resource = database, ReadyWhen = database };
         }
     }
 

@@ -7,13 +7,13 @@ internal static class ShopRedisReferenceExtensions
     /// <summary>
     /// The service's <c>ConnectionStrings:redis</c> — as its own ACL user <paramref name="user"/>, where the AppHost runs
     /// Redis, allowed to publish to <paramref name="publishes"/> and to read <paramref name="consumes"/> through its
-    /// consumer group, nothing else — a start only once Redis is healthy, and, on a partitioned Redis,
+    /// consumer group, nothing else — and, on a partitioned Redis,
     /// <c>Messaging:Partitions</c>: set here, once for all services, because publishers and consumers must agree on it.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithShopRedis(
         this IResourceBuilder<ProjectResource> project, ShopRedis redis, string user, string[] publishes, string[] consumes)
     {
-        project.WithRedisUser(redis, users => users.AddService(user, publishes, consumes)).WaitFor(redis.Resource);
+        project.WithRedisUser(redis, users => users.AddService(user, publishes, consumes));
         return redis.Partitions == 1
             ? project
             : project.WithEnvironment("Messaging__Partitions", redis.Partitions.ToString(CultureInfo.InvariantCulture));

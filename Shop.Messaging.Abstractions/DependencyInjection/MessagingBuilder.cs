@@ -1,11 +1,12 @@
 using System.Text.Json.Serialization.Metadata;
+using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Messaging.Consuming;
 using Shop.Messaging.Events;
 
 namespace Shop.Messaging.DependencyInjection;
 
-/// <summary>Declares which events this service knows and which streams it consumes.</summary>
+/// <summary>Declares which events this service knows, and which of them it handles with which handler.</summary>
 public sealed class MessagingBuilder
 {
     // Made by the transport's AddMessaging, which registers what the declarations below need.
@@ -33,8 +34,31 @@ public sealed class MessagingBuilder
     }
 
     /// <summary>
+    /// Handles every <typeparamref name="TEvent"/> with <typeparamref name="THandler"/>: consumes the stream the event
+    /// is published to (registered with <see cref="AddEvent{TEvent}"/> before this) with this service's consumer group.
+    /// A service's list of these calls is its wiring in one place, and it is checked when the host starts: a declared
+    /// handler Mediator does not know, or a Mediator handler of a consumed event that is not declared, stops the start
+    /// with what to change.
+    /// </summary>
+    public MessagingBuilder Subscribe<TEvent, THandler>()
+        where TEvent : IntegrationEvent
+        where THandler : INotificationHandler<TEvent>
+    {
+        var registration = Services
+            .Where(descriptor => !descriptor.IsKeyedService)
+            .Select(descriptor => descriptor.ImplementationInstance)
+            .OfType<EventRegistration>()
+            .LastOrDefault(registration => registration.EventType == typeof(TEvent))
+            ?? throw new InvalidOperationException(
+                $"{typeof(TEvent).Name} is not a registered event: register it (AddEvent, or the contracts' AddShopEvents) before subscribing to it.");
+        Services.AddSingleton(new EventSubscription(typeof(TEvent), typeof(THandler)));
+        return IsConsumed(registration.Stream) ? this : Consume(registration.Stream);
+    }
+
+    /// <summary>
     /// Consumes <paramref name="stream"/> with this service's consumer group. Events of the stream are dispatched
     /// to their Mediator <c>INotificationHandler&lt;T&gt;</c>s; types without a handler are acknowledged and skipped.
+    /// A service declares its handlers with <see cref="Subscribe{TEvent, THandler}"/>, which calls this.
     /// </summary>
     public MessagingBuilder Consume(string stream)
     {
@@ -42,4 +66,7 @@ public sealed class MessagingBuilder
         Services.AddSingleton(new StreamSubscription(stream));
         return this;
     }
+
+    private bool IsConsumed(string stream) => Services.Any(descriptor =>
+        !descriptor.IsKeyedService && descriptor.ImplementationInstance is StreamSubscription subscription && subscription.Stream == stream);
 }

@@ -33,10 +33,12 @@ internal sealed class MessagingHostedService(
     /// <summary>
     /// Creates the consumer groups before the host reports started, when Redis is connected: whatever is published
     /// after start-up then reaches this service whatever <see cref="MessagingOptions.NewGroupStartsAt"/> says.
-    /// With Redis down the service still starts; its consumer loops create the groups once Redis answers.
+    /// With Redis down the service still starts; its consumer loops create the groups once Redis answers. First of all,
+    /// the declared subscriptions are checked against the handlers (<see cref="SubscriptionCheck"/>).
     /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        SubscriptionCheck.Verify(services);
         if (redis.IsConnected)
         {
             try

@@ -20,7 +20,8 @@ public static class TestBus
         bool consume = true,
         TimeProvider? timeProvider = null,
         Action<HostApplicationBuilder>? configure = null,
-        string? connectionString = null)
+        string? connectionString = null,
+        Action<MessagingBuilder>? bus = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -54,6 +55,8 @@ public static class TestBus
         {
             messaging.Consume(stream);
         }
+
+        bus?.Invoke(messaging);
 
         builder.Services.AddMediator(options => options.ServiceLifetime = ServiceLifetime.Scoped);
         builder.Services.AddSingleton(probe);
