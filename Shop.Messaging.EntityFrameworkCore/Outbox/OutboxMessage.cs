@@ -57,7 +57,7 @@ public sealed class OutboxMessage
         return new OutboxMessage
         {
             EventId = entry.EventId,
-            Stream = entry.Stream,
+            Stream = entry.Key,
             Type = entry.TypeName,
             Data = entry.Data,
             OccurredAt = entry.OccurredAt.UtcDateTime,

@@ -16,35 +16,35 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer _connection;
     private readonly ConfigurationOptions _configuration;
-    private readonly RedisKey _stream;
+    private readonly RedisKey _key;
     private readonly object[] _arguments;
     private readonly ILogger _logger;
     private long? _clientId;
     private EndPoint? _endpoint;
 
     private BlockingStreamReader(
-        ConnectionMultiplexer connection, ConfigurationOptions configuration, string stream, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
+        ConnectionMultiplexer connection, ConfigurationOptions configuration, string key, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
     {
         _connection = connection;
         _configuration = configuration;
-        _stream = stream;
+        _key = key;
         _logger = logger;
         _arguments =
         [
             "GROUP", identity.Group, identity.Consumer,
             "COUNT", options.BatchSize,
             "BLOCK", (long)options.BlockTimeout.TotalMilliseconds,
-            "STREAMS", _stream, ">",
+            "STREAMS", _key, ">",
         ];
     }
 
     public static async Task<BlockingStreamReader> OpenAsync(
-        IConnectionMultiplexer shared, string stream, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
+        IConnectionMultiplexer shared, string key, ConsumerIdentity identity, MessagingOptions options, ILogger logger)
     {
         // A blocked read is a slow command by design: the timeout must outlast the block.
-        var configuration = DedicatedConnection.ConfigurationFrom(shared, $"{identity.Consumer}:{stream}:reader", options.BlockTimeout + TimeSpan.FromSeconds(10));
+        var configuration = DedicatedConnection.ConfigurationFrom(shared, $"{identity.Consumer}:{key}:reader", options.BlockTimeout + TimeSpan.FromSeconds(10));
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new BlockingStreamReader(connection, configuration, stream, identity, options, logger);
+        return new BlockingStreamReader(connection, configuration, key, identity, options, logger);
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
     {
         try
         {
-            var endpoint = await _connection.GetDatabase().IdentifyEndpointAsync(_stream).ConfigureAwait(false);
+            var endpoint = await _connection.GetDatabase().IdentifyEndpointAsync(_key).ConfigureAwait(false);
             var server = endpoint is null ? _connection.GetServers()[0] : _connection.GetServer(endpoint);
             _endpoint = server.EndPoint;
             return (long)await server.ExecuteAsync("CLIENT", "ID").ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
         catch (RedisServerException exception)
         {
             // E.g. an ACL without CLIENT ID: no early unblock then; the read ends at its block timeout.
-            MessagingLog.UnblockFailed(_logger, exception, (string?)_stream ?? "");
+            MessagingLog.UnblockFailed(_logger, exception, (string?)_key ?? "");
             return null;
         }
     }
@@ -116,7 +116,7 @@ internal sealed class BlockingStreamReader : IAsyncDisposable
         catch (Exception exception)
         {
             // E.g. an ACL without CLIENT UNBLOCK.
-            MessagingLog.UnblockFailed(_logger, exception, (string?)_stream ?? "");
+            MessagingLog.UnblockFailed(_logger, exception, (string?)_key ?? "");
         }
     }
 

@@ -20,9 +20,9 @@ internal sealed class BatchInvoker(
     ILogger<BatchInvoker> logger)
 {
     /// <summary>True when the batch committed; false when it rolled back (a handler threw, the commit failed, or shutdown aborted it).</summary>
-    public async Task<bool> InvokeTogetherAsync(string stream, IReadOnlyList<Decoded> batch, CancellationToken abort)
+    public async Task<bool> InvokeTogetherAsync(string key, IReadOnlyList<Decoded.Invoke> batch, CancellationToken abort)
     {
-        using var batchActivity = telemetry.StartBatch(stream, batch);
+        using var batchActivity = telemetry.StartBatch(key, batch);
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
@@ -30,36 +30,36 @@ internal sealed class BatchInvoker(
             Completion[] completions;
             try
             {
-                completions = await RunInOneTransactionAsync(stream, batch, scope.ServiceProvider, transaction, abort).ConfigureAwait(false);
+                completions = await RunInOneTransactionAsync(key, batch, scope.ServiceProvider, transaction, abort).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
-                await RollBackAsync(stream, transaction).ConfigureAwait(false);
-                MessagingLog.HandlerAborted(logger, stream, batch[0].Delivery.EntryId);
+                await RollBackAsync(key, transaction).ConfigureAwait(false);
+                MessagingLog.HandlerAborted(logger, key, batch[0].Delivery.EntryId);
                 batchActivity?.SetStatus(ActivityStatusCode.Error, "aborted by shutdown");
                 return false;
             }
             // A handler may throw anything; the entries are then invoked one by one, where it is decided about.
             catch (Exception exception)
             {
-                await RollBackAsync(stream, transaction).ConfigureAwait(false);
-                MessagingLog.BatchRolledBack(logger, exception, stream, batch.Count);
-                metrics.BatchRolledBack(stream, identity.Group);
+                await RollBackAsync(key, transaction).ConfigureAwait(false);
+                MessagingLog.BatchRolledBack(logger, exception, key, batch.Count);
+                metrics.BatchRolledBack(key, identity.Group);
                 batchActivity?.SetStatus(ActivityStatusCode.Error, exception.Message);
                 batchActivity.SetRecordedTag(MessagingTelemetry.OutcomeTag, "rolled_back");
                 return false;
             }
 
             // Counted only now: a batch that rolled back is invoked (and counted) again, one by one.
-            metrics.BatchCommitted(stream, identity.Group, batch.Count);
+            metrics.BatchCommitted(key, identity.Group, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                telemetry.Completed(stream, batch[i].Delivery, batch[i].Envelope!, completions[i].Handled, completions[i].Duration);
+                telemetry.Completed(key, batch[i].Delivery, batch[i].Envelope, completions[i].Handled, completions[i].Duration);
             }
 
             foreach (var (entry, completion) in batch.Zip(completions))
             {
-                HandlerDispatch.RunAfterCommit(completion.AfterCommit, stream, entry.Delivery.EntryId, logger);
+                HandlerInvoker.RunAfterCommit(completion.AfterCommit, key, entry.Delivery.EntryId, logger);
             }
 
             batchActivity.SetRecordedTag(MessagingTelemetry.OutcomeTag, "committed");
@@ -69,18 +69,18 @@ internal sealed class BatchInvoker(
 
     /// <summary>Begin, each entry in stream order (its span, inbox, handlers, flush), commit; throws when anything fails.</summary>
     private async Task<Completion[]> RunInOneTransactionAsync(
-        string stream, IReadOnlyList<Decoded> batch, IServiceProvider services, IBatchTransaction transaction, CancellationToken abort)
+        string key, IReadOnlyList<Decoded.Invoke> batch, IServiceProvider services, IBatchTransaction transaction, CancellationToken abort)
     {
         var context = services.GetRequiredService<DeliveryContext>();
         var completions = new Completion[batch.Count];
-        await transaction.BeginAsync(identity.Group, [.. batch.Select(entry => entry.Envelope!.EventId)], abort).ConfigureAwait(false);
+        await transaction.BeginAsync(identity.Group, [.. batch.Select(entry => entry.Envelope.EventId)], abort).ConfigureAwait(false);
         for (var i = 0; i < batch.Count; i++)
         {
-            var (delivery, envelope, _, _) = batch[i];
-            using var activity = telemetry.StartProcessing(stream, delivery, envelope!);
+            var (delivery, envelope, _) = batch[i];
+            using var activity = telemetry.StartProcessing(key, delivery, envelope);
             activity.SetRecordedTag(MessagingTelemetry.BatchSizeTag, batch.Count);
             var started = timeProvider.GetTimestamp();
-            var handled = await HandlerDispatch.DispatchAsync(services, context, stream, identity, batch[i], abort).ConfigureAwait(false);
+            var handled = await HandlerInvoker.DispatchAsync(services, context, key, identity, batch[i], abort).ConfigureAwait(false);
             await transaction.EntryHandledAsync(abort).ConfigureAwait(false);
             completions[i] = new Completion(handled, timeProvider.GetElapsedTime(started), context.TakeAfterCommit());
             activity.SetRecordedTag(MessagingTelemetry.OutcomeTag, handled ? "handled" : "duplicate");
@@ -90,7 +90,7 @@ internal sealed class BatchInvoker(
         return completions;
     }
 
-    private async Task RollBackAsync(string stream, IBatchTransaction transaction)
+    private async Task RollBackAsync(string key, IBatchTransaction transaction)
     {
         try
         {
@@ -99,7 +99,7 @@ internal sealed class BatchInvoker(
         // A rollback that fails still ends with the scope: disposing the connection rolls back.
         catch (Exception exception)
         {
-            MessagingLog.BatchRollbackFailed(logger, exception, stream);
+            MessagingLog.BatchRollbackFailed(logger, exception, key);
         }
     }
 

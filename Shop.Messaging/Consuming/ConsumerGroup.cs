@@ -6,13 +6,13 @@ namespace Shop.Messaging.Consuming;
 /// <summary>Creates a stream's consumer group if it does not exist yet; creating it twice is fine.</summary>
 internal static class ConsumerGroup
 {
-    public static async Task EnsureAsync(IDatabase database, string stream, string group, GroupStartPosition startsAt)
+    public static async Task EnsureAsync(IDatabase database, string key, string group, GroupStartPosition startsAt)
     {
         var position = startsAt == GroupStartPosition.Beginning ? StreamPosition.Beginning : StreamPosition.NewMessages;
         try
         {
             // MKSTREAM: a consumer may start before anything was ever published to its stream.
-            await database.StreamCreateConsumerGroupAsync(stream, group, position, createStream: true).ConfigureAwait(false);
+            await database.StreamCreateConsumerGroupAsync(key, group, position, createStream: true).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {

@@ -6,13 +6,13 @@ namespace Shop.Messaging.Consuming;
 /// The non-blocking reads of this consumer in its group: its own pending entries, new entries (the read-ahead), and
 /// the entries other consumers left idle (XAUTOCLAIM). The blocking read has a connection of its own (<see cref="Connections.BlockingStreamReader"/>).
 /// </summary>
-internal sealed class ConsumerReads(IConnectionMultiplexer redis, Configuration.ConsumerIdentity identity, string stream)
+internal sealed class ConsumerReads(IConnectionMultiplexer redis, Configuration.ConsumerIdentity identity, string key)
 {
     /// <summary>This consumer's own pending entries after <paramref name="after"/> (XREADGROUP with an id, not <c>&gt;</c>).</summary>
     public async Task<Delivery[]> ReadOwnAsync(RedisValue after, int count)
     {
         var entries = await redis.GetDatabase()
-            .StreamReadGroupAsync(stream, identity.Group, identity.Consumer, after, count).ConfigureAwait(false);
+            .StreamReadGroupAsync(key, identity.Group, identity.Consumer, after, count).ConfigureAwait(false);
         return await WithDeliveryCountsAsync(entries).ConfigureAwait(false);
     }
 
@@ -21,13 +21,13 @@ internal sealed class ConsumerReads(IConnectionMultiplexer redis, Configuration.
     /// is a backlog, so there is nothing to wait for, and StackExchange.Redis's typed reply parser is the fastest.
     /// </summary>
     public Task<StreamEntry[]> ReadNewAsync(int count) =>
-        redis.GetDatabase().StreamReadGroupAsync(stream, identity.Group, identity.Consumer, StreamPosition.NewMessages, count);
+        redis.GetDatabase().StreamReadGroupAsync(key, identity.Group, identity.Consumer, StreamPosition.NewMessages, count);
 
     /// <summary>XAUTOCLAIM: entries of any consumer of the group idle longer than <paramref name="minIdle"/> become ours.</summary>
     public async Task<(StreamEntry[] Claimed, RedisValue NextCursor)> ClaimIdleAsync(TimeSpan minIdle, RedisValue cursor, int count)
     {
         var result = await redis.GetDatabase().StreamAutoClaimAsync(
-            stream, identity.Group, identity.Consumer, (long)minIdle.TotalMilliseconds, cursor, count).ConfigureAwait(false);
+            key, identity.Group, identity.Consumer, (long)minIdle.TotalMilliseconds, cursor, count).ConfigureAwait(false);
         return (result.ClaimedEntries ?? [], result.NextStartId);
     }
 
@@ -39,7 +39,7 @@ internal sealed class ConsumerReads(IConnectionMultiplexer redis, Configuration.
     {
         var database = redis.GetDatabase();
         var lookups = entries.Select(entry => database.StreamPendingMessagesAsync(
-            stream, identity.Group, 1, identity.Consumer, entry.Id, entry.Id)).ToArray();
+            key, identity.Group, 1, identity.Consumer, entry.Id, entry.Id)).ToArray();
         var infos = await Task.WhenAll(lookups).ConfigureAwait(false);
         var deliveries = new Delivery[entries.Length];
         for (var i = 0; i < entries.Length; i++)

@@ -26,25 +26,25 @@ internal sealed class DeadLetterWriter(
     private const int MaxFieldBytesOfOversizedEntry = 1024;
 
     /// <summary>True when the entry is dead-lettered and may be acknowledged; false when Redis refused (it stays pending).</summary>
-    public async Task<bool> TryWriteAsync(string stream, Delivery delivery, string reason)
+    public async Task<bool> TryWriteAsync(string key, Delivery delivery, string reason)
     {
         try
         {
-            await WriteAsync(stream, delivery, reason).ConfigureAwait(false);
+            await WriteAsync(key, delivery, reason).ConfigureAwait(false);
         }
         catch (RedisException exception)
         {
             // Not dead-lettered, so not acknowledged either: the entry stays pending and is tried again later.
-            MessagingLog.DeadLetterFailed(logger, exception, stream, delivery.EntryId);
+            MessagingLog.DeadLetterFailed(logger, exception, key, delivery.EntryId);
             return false;
         }
 
-        metrics.DeadLettered(stream, identity.Group);
-        MessagingLog.DeadLettered(logger, stream, delivery.EntryId, delivery.DeliveryCount, reason);
+        metrics.DeadLettered(key, identity.Group);
+        MessagingLog.DeadLettered(logger, key, delivery.EntryId, delivery.DeliveryCount, reason);
         return true;
     }
 
-    private Task WriteAsync(string stream, Delivery delivery, string reason)
+    private Task WriteAsync(string key, Delivery delivery, string reason)
     {
         var (copied, omitted) = Copyable(delivery.Entry.Values ?? [], options.Value.MaxEntryBytes);
         NameValueEntry[] fields =
@@ -58,7 +58,7 @@ internal sealed class DeadLetterWriter(
             .. omitted is null ? [] : new NameValueEntry[] { new(EntryFields.Omitted, omitted) },
         ];
         return redis.GetDatabase().StreamAddAsync(
-            StreamNames.DeadLetter(stream),
+            StreamNames.DeadLetter(key),
             fields,
             messageId: null,
             maxLength: options.Value.StreamMaxLength,

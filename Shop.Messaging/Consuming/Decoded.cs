@@ -3,13 +3,21 @@ using Shop.Messaging.Events;
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// What the decode step made of a delivery: an event whose handlers are to be invoked, or none — then
-/// <see cref="Settled"/> says whether the entry is done with (skipped or dead-lettered: acknowledge it) or not
-/// (the dead-letter write failed: it stays pending).
+/// What the decode step made of a delivery, and so what happens to it next: one of three, and nothing else (the
+/// constructor is private, so no fourth case can appear elsewhere).
 /// </summary>
-internal readonly record struct Decoded(Delivery Delivery, EntryEnvelope? Envelope, IntegrationEvent? Event, bool Settled)
+internal abstract record Decoded
 {
-    public static Decoded Done(Delivery delivery) => new(delivery, null, null, Settled: true);
+    private Decoded(Delivery delivery) => Delivery = delivery;
 
-    public static Decoded Pending(Delivery delivery) => new(delivery, null, null, Settled: false);
+    public Delivery Delivery { get; }
+
+    /// <summary>An event to hand to its handlers (<see cref="HandlerInvoker"/>, or <see cref="BatchInvoker"/> with its neighbours).</summary>
+    public sealed record Invoke(Delivery Delivery, EntryEnvelope Envelope, IntegrationEvent Event) : Decoded(Delivery);
+
+    /// <summary>Done with, nothing to invoke: skipped (trimmed, no handler here) or dead-lettered. Acknowledge it.</summary>
+    public sealed record Acknowledge(Delivery Delivery) : Decoded(Delivery);
+
+    /// <summary>To be dead-lettered, but the dead-letter write failed: it stays pending and is decided again on redelivery.</summary>
+    public sealed record LeavePending(Delivery Delivery) : Decoded(Delivery);
 }

@@ -15,7 +15,7 @@ namespace Shop.Messaging.Consuming;
 /// Returns the entries that are done with; the rest stay pending. Never throws for an entry.
 /// </summary>
 internal sealed class DeliveryPipeline(
-    string stream,
+    string key,
     EntryDecoder decoder,
     HandlerInvoker oneByOne,
     BatchInvoker together,
@@ -26,8 +26,8 @@ internal sealed class DeliveryPipeline(
     // Waiting for a free slot is the back-pressure: nothing more is read while the handlers are busy.
     private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
 
-    public static DeliveryPipeline Create(IServiceProvider services, string stream, MessagingOptions options, ILogger logger) => new(
-        stream,
+    public static DeliveryPipeline Create(IServiceProvider services, string key, MessagingOptions options, ILogger logger) => new(
+        key,
         services.GetRequiredService<EntryDecoder>(),
         services.GetRequiredService<HandlerInvoker>(),
         services.GetRequiredService<BatchInvoker>(),
@@ -60,7 +60,7 @@ internal sealed class DeliveryPipeline(
 
             try
             {
-                if (await together.InvokeTogetherAsync(stream, toInvoke, abort).ConfigureAwait(false))
+                if (await together.InvokeTogetherAsync(key, toInvoke, abort).ConfigureAwait(false))
                 {
                     toInvoke.ForEach(entry => done.Enqueue(entry.Delivery.Entry.Id));
                     return done;
@@ -69,7 +69,7 @@ internal sealed class DeliveryPipeline(
             // A bug in the bus must not take the consumer loop down; the entries go one by one.
             catch (Exception exception)
             {
-                MessagingLog.UnexpectedFailure(logger, exception, stream, deliveries[0].EntryId);
+                MessagingLog.UnexpectedFailure(logger, exception, key, deliveries[0].EntryId);
             }
             finally
             {
@@ -94,39 +94,41 @@ internal sealed class DeliveryPipeline(
 
     public void Dispose() => _slots.Dispose();
 
-    /// <summary>The decode step for every delivery: settled ones are done (or stay pending); the rest are returned to invoke.</summary>
-    private async Task<List<Decoded>> DecodeAsync(IReadOnlyList<Delivery> deliveries, ConcurrentQueue<RedisValue> done)
+    /// <summary>The decode step for every delivery: each is acknowledged, left pending, or returned to invoke.</summary>
+    private async Task<List<Decoded.Invoke>> DecodeAsync(IReadOnlyList<Delivery> deliveries, ConcurrentQueue<RedisValue> done)
     {
-        var toInvoke = new List<Decoded>(deliveries.Count);
+        var toInvoke = new List<Decoded.Invoke>(deliveries.Count);
         foreach (var delivery in deliveries)
         {
             try
             {
-                var decoded = await decoder.DecodeAsync(stream, delivery).ConfigureAwait(false);
-                if (decoded.Event is not null)
+                switch (await decoder.DecodeAsync(key, delivery).ConfigureAwait(false))
                 {
-                    toInvoke.Add(decoded);
-                }
-                else if (decoded.Settled)
-                {
-                    done.Enqueue(delivery.Entry.Id);
+                    case Decoded.Invoke invoke:
+                        toInvoke.Add(invoke);
+                        break;
+                    case Decoded.Acknowledge:
+                        done.Enqueue(delivery.Entry.Id);
+                        break;
+                    case Decoded.LeavePending:
+                        break;
                 }
             }
             // A bug in the bus (or Redis timing out a dead-letter write) must not take the loop down; the entry stays pending.
             catch (Exception exception)
             {
-                MessagingLog.UnexpectedFailure(logger, exception, stream, delivery.EntryId);
+                MessagingLog.UnexpectedFailure(logger, exception, key, delivery.EntryId);
             }
         }
 
         return toInvoke;
     }
 
-    private async Task InvokeOneAsync(Decoded entry, ConcurrentQueue<RedisValue> done, CancellationToken abort)
+    private async Task InvokeOneAsync(Decoded.Invoke entry, ConcurrentQueue<RedisValue> done, CancellationToken abort)
     {
         try
         {
-            if (await oneByOne.InvokeAsync(stream, entry, abort).ConfigureAwait(false))
+            if (await oneByOne.InvokeAsync(key, entry, abort).ConfigureAwait(false))
             {
                 done.Enqueue(entry.Delivery.Entry.Id);
             }
@@ -134,7 +136,7 @@ internal sealed class DeliveryPipeline(
         // A bug in the bus must not take the consumer loop down; the entry stays pending.
         catch (Exception exception)
         {
-            MessagingLog.UnexpectedFailure(logger, exception, stream, entry.Delivery.EntryId);
+            MessagingLog.UnexpectedFailure(logger, exception, key, entry.Delivery.EntryId);
         }
         finally
         {

@@ -22,37 +22,37 @@ internal sealed class EntryDecoder(
     MessagingMetrics metrics,
     ILogger<EntryDecoder> logger)
 {
-    public async Task<Decoded> DecodeAsync(string stream, Delivery delivery)
+    public async Task<Decoded> DecodeAsync(string key, Delivery delivery)
     {
         var settings = options.Value;
         if (delivery.Entry.Values is not { Length: > 0 })
         {
             // XREADGROUP from the pending list and XAUTOCLAIM return deleted (trimmed) entries without fields:
             // there is nothing left to handle, only the pending entry to clear.
-            MessagingLog.EntryGone(logger, stream, delivery.EntryId);
-            metrics.Skipped(stream, identity.Group);
-            return Decoded.Done(delivery);
+            MessagingLog.EntryGone(logger, key, delivery.EntryId);
+            metrics.Skipped(key, identity.Group);
+            return new Decoded.Acknowledge(delivery);
         }
 
         var envelope = EntryEnvelope.TryParse(delivery.Entry, settings.MaxEntryBytes, out var malformed);
         if (envelope is null)
         {
-            return await DeadLetterAsync(stream, delivery, $"Malformed entry: {malformed}").ConfigureAwait(false);
+            return await DeadLetterAsync(key, delivery, $"Malformed entry: {malformed}").ConfigureAwait(false);
         }
 
         if (delivery.DeliveryCount > settings.MaxDeliveries)
         {
             // Delivered more often than allowed without ever failing cleanly (e.g. its handler crashed the process):
             // do not run it again.
-            return await DeadLetterAsync(stream, delivery,
+            return await DeadLetterAsync(key, delivery,
                 $"Delivered {delivery.DeliveryCount} times, more than MaxDeliveries ({settings.MaxDeliveries}).").ConfigureAwait(false);
         }
 
-        if (!catalog.TryGet(StreamNames.Parse(stream).Stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
+        if (!catalog.TryGet(StreamNames.Parse(key).Stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
         {
-            MessagingLog.NoHandler(logger, stream, delivery.EntryId, envelope.TypeName);
-            metrics.Skipped(stream, identity.Group);
-            return Decoded.Done(delivery);
+            MessagingLog.NoHandler(logger, key, delivery.EntryId, envelope.TypeName);
+            metrics.Skipped(key, identity.Group);
+            return new Decoded.Acknowledge(delivery);
         }
 
         IntegrationEvent @event;
@@ -67,18 +67,18 @@ internal sealed class EntryDecoder(
         }
         catch (JsonException exception)
         {
-            return await DeadLetterAsync(stream, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
+            return await DeadLetterAsync(key, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
         }
 
         if (InvalidEventException.For(@event, envelope.TypeName) is { } invalid)
         {
             // Well-formed, but what it says cannot be true (no lines, a quantity of 0, an empty id): no attempt can fix that.
-            return await DeadLetterAsync(stream, delivery, invalid.Message).ConfigureAwait(false);
+            return await DeadLetterAsync(key, delivery, invalid.Message).ConfigureAwait(false);
         }
 
-        return new Decoded(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt }, Settled: false);
+        return new Decoded.Invoke(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt });
     }
 
-    private async Task<Decoded> DeadLetterAsync(string stream, Delivery delivery, string reason) =>
-        await deadLetters.TryWriteAsync(stream, delivery, reason).ConfigureAwait(false) ? Decoded.Done(delivery) : Decoded.Pending(delivery);
+    private async Task<Decoded> DeadLetterAsync(string key, Delivery delivery, string reason) =>
+        await deadLetters.TryWriteAsync(key, delivery, reason).ConfigureAwait(false) ? new Decoded.Acknowledge(delivery) : new Decoded.LeavePending(delivery);
 }

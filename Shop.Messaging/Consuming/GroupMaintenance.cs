@@ -8,7 +8,7 @@ namespace Shop.Messaging.Consuming;
 
 /// <summary>The small chores of a consumer: keep its claims fresh, report pending and lag, remove idle consumers.</summary>
 internal sealed class GroupMaintenance(
-    string stream,
+    string key,
     IConnectionMultiplexer redis,
     ConsumerIdentity identity,
     MessagingOptions options,
@@ -27,18 +27,18 @@ internal sealed class GroupMaintenance(
         var ids = inHand.Snapshot();
         if (ids.Length > 0)
         {
-            await redis.GetDatabase().StreamClaimIdsOnlyAsync(stream, identity.Group, identity.Consumer, 0, ids).ConfigureAwait(false);
+            await redis.GetDatabase().StreamClaimIdsOnlyAsync(key, identity.Group, identity.Consumer, 0, ids).ConfigureAwait(false);
         }
     }
 
     public async Task ReportStatisticsAsync()
     {
-        var groups = await redis.GetDatabase().StreamGroupInfoAsync(stream).ConfigureAwait(false);
+        var groups = await redis.GetDatabase().StreamGroupInfoAsync(key).ConfigureAwait(false);
         foreach (var group in groups)
         {
             if (group.Name == identity.Group)
             {
-                statistics.Update(stream, group.Name, group.PendingMessageCount, group.Lag);
+                statistics.Update(key, group.Name, group.PendingMessageCount, group.Lag);
             }
         }
     }
@@ -55,7 +55,7 @@ internal sealed class GroupMaintenance(
         try
         {
             removed = await redis.GetDatabase().ExecuteAsync("FCALL",
-                MessagingFunctions.RemoveIdleConsumers, 1, (RedisKey)stream,
+                MessagingFunctions.RemoveIdleConsumers, 1, (RedisKey)key,
                 identity.Group, identity.Consumer, (long)options.ConsumerIdleTimeout.TotalMilliseconds).ConfigureAwait(false);
         }
         catch (RedisServerException exception) when (exception.Message.Contains("Function not found", StringComparison.OrdinalIgnoreCase))
@@ -63,7 +63,7 @@ internal sealed class GroupMaintenance(
             if (!_functionReportedMissing)
             {
                 _functionReportedMissing = true;
-                MessagingLog.FunctionMissing(logger, MessagingFunctions.RemoveIdleConsumers, MessagingFunctions.Library, stream);
+                MessagingLog.FunctionMissing(logger, MessagingFunctions.RemoveIdleConsumers, MessagingFunctions.Library, key);
             }
 
             return;
@@ -71,7 +71,7 @@ internal sealed class GroupMaintenance(
 
         foreach (var name in (string[])removed!)
         {
-            MessagingLog.IdleConsumerRemoved(logger, stream, identity.Group, name);
+            MessagingLog.IdleConsumerRemoved(logger, key, identity.Group, name);
         }
     }
 }

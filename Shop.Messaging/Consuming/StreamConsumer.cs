@@ -15,7 +15,7 @@ namespace Shop.Messaging.Consuming;
 /// acknowledge until stopped. Handling is <see cref="DeliveryPipeline"/>'s (decode, then invoke the handlers).
 /// </summary>
 internal sealed class StreamConsumer(
-    string stream,
+    string key,
     DeliveryPipeline pipeline,
     IConnectionMultiplexer redis,
     ConsumerIdentity identity,
@@ -28,7 +28,7 @@ internal sealed class StreamConsumer(
     private static readonly RedisValue StartOfPendingList = "0";
     private static readonly RedisValue StartOfGroup = "0-0";
     private readonly EntriesInHand _inHand = new();
-    private readonly ConsumerReads _reads = new(redis, identity, stream);
+    private readonly ConsumerReads _reads = new(redis, identity, key);
     private Task<StreamEntry[]>? _readAhead;
 
     // While Redis fails (down, failing over, timing out), wait 100 ms, then twice as long each time, at most 5 s.
@@ -40,10 +40,10 @@ internal sealed class StreamConsumer(
     {
         await UntilRedisAnswers.RunAsync("create the consumer group", _ => EnsureGroupAsync(), stopping).ConfigureAwait(false);
         await UntilRedisAnswers.RunAsync("recover own pending entries", _ => RecoverOwnPendingAsync(stopping, abort), stopping).ConfigureAwait(false);
-        MessagingLog.Subscribed(logger, stream, identity.Group, identity.Consumer);
+        MessagingLog.Subscribed(logger, key, identity.Group, identity.Consumer);
         var background = RunBackgroundChoresAsync(stopping, abort);
 
-        var reader = await BlockingStreamReader.OpenAsync(redis, stream, identity, options, logger).ConfigureAwait(false);
+        var reader = await BlockingStreamReader.OpenAsync(redis, key, identity, options, logger).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (!stopping.IsCancellationRequested)
@@ -107,13 +107,13 @@ internal sealed class StreamConsumer(
     {
         try
         {
-            await redis.GetDatabase().StreamAcknowledgeAsync(stream, identity.Group, ids).ConfigureAwait(false);
+            await redis.GetDatabase().StreamAcknowledgeAsync(key, identity.Group, ids).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Handled but not acknowledged: the entries will be delivered again, and idempotent handling
             // (the inbox) absorbs the repeat. Nothing is lost.
-            MessagingLog.AcknowledgeFailed(logger, exception, stream, ids.Length);
+            MessagingLog.AcknowledgeFailed(logger, exception, key, ids.Length);
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed class StreamConsumer(
                 return;
             }
 
-            MessagingLog.RecoveringPending(logger, stream, identity.Consumer, deliveries.Length);
+            MessagingLog.RecoveringPending(logger, key, identity.Consumer, deliveries.Length);
             await HandleAndAcknowledgeAsync(deliveries, stopping, abort).ConfigureAwait(false);
             after = deliveries[^1].Entry.Id;
         }
@@ -138,7 +138,7 @@ internal sealed class StreamConsumer(
     /// <summary>Take-over every ReclaimAfter / 2, the claims' heartbeat every ReclaimAfter / 3, statistics and clean-up every StatsInterval.</summary>
     private Task RunBackgroundChoresAsync(CancellationToken stopping, CancellationToken abort)
     {
-        var maintenance = new GroupMaintenance(stream, redis, identity, options, _inHand, statistics, logger);
+        var maintenance = new GroupMaintenance(key, redis, identity, options, _inHand, statistics, logger);
         return Task.WhenAll(
             Periodically.RunAsync(options.ReclaimAfter / 2, timeProvider, () => ReclaimIdleAsync(stopping, abort), logger, "reclaim", stopping),
             Periodically.RunAsync(options.ReclaimAfter / 3, timeProvider, maintenance.RefreshClaimsAsync, logger, "refresh claims", stopping),
@@ -160,8 +160,8 @@ internal sealed class StreamConsumer(
             var takenOver = claimed.Where(entry => !_inHand.Contains(entry.Id)).ToArray();
             if (takenOver.Length > 0)
             {
-                metrics.Reclaimed(stream, identity.Group, takenOver.Length);
-                MessagingLog.Reclaimed(logger, stream, identity.Consumer, takenOver.Length);
+                metrics.Reclaimed(key, identity.Group, takenOver.Length);
+                MessagingLog.Reclaimed(logger, key, identity.Consumer, takenOver.Length);
                 await HandleAndAcknowledgeAsync(await _reads.WithDeliveryCountsAsync(takenOver).ConfigureAwait(false), stopping, abort).ConfigureAwait(false);
             }
 
@@ -197,11 +197,11 @@ internal sealed class StreamConsumer(
     }
 
     private Task EnsureGroupAsync() =>
-        ConsumerGroup.EnsureAsync(redis.GetDatabase(), stream, identity.Group, options.NewGroupStartsAt);
+        ConsumerGroup.EnsureAsync(redis.GetDatabase(), key, identity.Group, options.NewGroupStartsAt);
 
     private async ValueTask BeforeRetryAsync(string what, Exception exception, TimeSpan pause, CancellationToken stopping)
     {
-        MessagingLog.RedisUnavailable(logger, exception, stream, what, pause);
+        MessagingLog.RedisUnavailable(logger, exception, key, what, pause);
         if (exception.Message.Contains("NOGROUP", StringComparison.Ordinal))
         {
             // The stream or the group was deleted under us: create it again before the next try.

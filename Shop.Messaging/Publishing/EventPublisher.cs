@@ -24,7 +24,7 @@ internal sealed class EventPublisher(EventSerializer serializer, IStreamPublishe
             var entryId = await streams.PublishAsync(entry, cancellationToken).ConfigureAwait(false);
             try
             {
-                await streams.ConfirmReplicatedAsync([entry.Stream], cancellationToken).ConfigureAwait(false);
+                await streams.ConfirmReplicatedAsync([entry.Key], cancellationToken).ConfigureAwait(false);
                 return entryId;
             }
             catch (ReplicationShortfallException) when (attempt < ReplicationAttempts)

@@ -4,7 +4,7 @@ namespace Shop.Messaging.Publishing;
 /// An event serialized into the contract's entry fields, ready to be added to its stream. The outbox stores
 /// exactly this, so an event relayed after a crash is the same entry it would have been at once.
 /// </summary>
-/// <param name="Stream">The key the entry goes to: the publishing domain's stream, or the partition of it that the event's partition key picked.</param>
+/// <param name="Key">The key the entry goes to: the publishing domain's stream, or the partition of it that the event's partition key picked.</param>
 /// <param name="EventId">The event's id (the entry's <c>id</c> field).</param>
 /// <param name="TypeName">The entry's <c>type</c> field.</param>
 /// <param name="Data">The payload as camelCase JSON.</param>
@@ -13,7 +13,7 @@ namespace Shop.Messaging.Publishing;
 /// <param name="TraceParent">W3C trace context of the activity that raised the event, if any.</param>
 /// <param name="TraceState">W3C trace state of that activity, if any.</param>
 internal sealed record OutgoingEntry(
-    string Stream,
+    string Key,
     string EventId,
     string TypeName,
     string Data,

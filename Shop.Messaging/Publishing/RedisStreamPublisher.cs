@@ -27,7 +27,7 @@ internal sealed class RedisStreamPublisher(
         // The producer span is a child of the activity that raised the event (for the outbox that activity may be
         // long gone, so its context comes from the entry), and the consumer continues from the producer span.
         ActivityContext.TryParse(entry.TraceParent, entry.TraceState, out var raisedIn);
-        var destination = Destination.Of(entry.Stream);
+        var destination = Destination.Of(entry.Key);
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(
             destination.PublishSpanName, ActivityKind.Producer, raisedIn);
         // A span the sampler dropped still carries the trace context onwards (its id, "not sampled"), but nobody reads its tags.
@@ -61,15 +61,15 @@ internal sealed class RedisStreamPublisher(
 
         var redis = await replicas.ConnectionAsync().ConfigureAwait(false);
         var entryId = await redis.GetDatabase().StreamAddAsync(
-            entry.Stream,
+            entry.Key,
             fields,
             messageId: null,
             maxLength: options.Value.StreamMaxLength,
             useApproximateMaxLength: true).ConfigureAwait(false);
 
         activity.SetRecordedTag(MessagingTelemetry.EntryIdTag, (string?)entryId);
-        published.Add(entry.Stream);
-        metrics.Published(entry.Stream, entry.TypeName);
+        published.Add(entry.Key);
+        metrics.Published(entry.Key, entry.TypeName);
         return entryId.ToString();
     }
 

@@ -37,23 +37,23 @@ internal sealed class StreamTrimmer(
 
     internal async Task TrimAllAsync()
     {
-        foreach (var stream in streams.Snapshot())
+        foreach (var key in streams.Snapshot())
         {
-            await TrimAsync(stream).ConfigureAwait(false);
+            await TrimAsync(key).ConfigureAwait(false);
         }
     }
 
-    internal async Task TrimAsync(string stream)
+    internal async Task TrimAsync(string key)
     {
         var database = redis.GetDatabase();
-        var groups = await database.StreamGroupInfoAsync(stream).ConfigureAwait(false);
+        var groups = await database.StreamGroupInfoAsync(key).ConfigureAwait(false);
         if (groups.Length == 0)
         {
             // Nobody reads this stream yet: there is no "read by everyone" to trim to. The safety valve still applies.
             return;
         }
 
-        await ReportDroppedAsync(database, stream, groups).ConfigureAwait(false);
+        await ReportDroppedAsync(database, key, groups).ConfigureAwait(false);
 
         EntryPosition? keepFrom = null;
         foreach (var group in groups)
@@ -63,7 +63,7 @@ internal sealed class StreamTrimmer(
             var needed = EntryPosition.Parse(group.LastDeliveredId);
             if (group.PendingMessageCount > 0)
             {
-                var pending = await database.StreamPendingAsync(stream, group.Name).ConfigureAwait(false);
+                var pending = await database.StreamPendingAsync(key, group.Name).ConfigureAwait(false);
                 if (EntryPosition.Parse(pending.LowestPendingMessageId) is { } lowest && (needed is null || lowest < needed.Value))
                 {
                     needed = lowest;
@@ -78,11 +78,11 @@ internal sealed class StreamTrimmer(
             keepFrom = keepFrom is null || needed.Value < keepFrom.Value ? needed : keepFrom;
         }
 
-        var removed = await database.StreamTrimByMinIdAsync(stream, keepFrom!.Value.ToString(), useApproximateMaxLength: true).ConfigureAwait(false);
+        var removed = await database.StreamTrimByMinIdAsync(key, keepFrom!.Value.ToString(), useApproximateMaxLength: true).ConfigureAwait(false);
         if (removed > 0)
         {
-            metrics.Trimmed(stream, removed);
-            MessagingLog.Trimmed(logger, stream, removed, keepFrom.Value.ToString());
+            metrics.Trimmed(key, removed);
+            MessagingLog.Trimmed(logger, key, removed, keepFrom.Value.ToString());
         }
     }
 
@@ -90,9 +90,9 @@ internal sealed class StreamTrimmer(
     /// A group whose last delivered entry is older than the stream's first entry has lost unread entries to the
     /// safety valve: of the entries added after what it read, only those still in the stream can reach it.
     /// </summary>
-    private async Task ReportDroppedAsync(IDatabase database, string stream, StreamGroupInfo[] groups)
+    private async Task ReportDroppedAsync(IDatabase database, string key, StreamGroupInfo[] groups)
     {
-        var info = await database.StreamInfoAsync(stream).ConfigureAwait(false);
+        var info = await database.StreamInfoAsync(key).ConfigureAwait(false);
         if (EntryPosition.Parse(info.FirstEntry.Id) is not { } first)
         {
             return;
@@ -106,12 +106,12 @@ internal sealed class StreamTrimmer(
             }
 
             var dropped = info.EntriesAdded - read - info.Length;
-            var reported = _reportedDropped.GetValueOrDefault((stream, group.Name));
+            var reported = _reportedDropped.GetValueOrDefault((key, group.Name));
             if (dropped > reported)
             {
-                _reportedDropped[(stream, group.Name)] = dropped;
-                metrics.UnreadDropped(stream, group.Name, dropped - reported);
-                MessagingLog.UnreadDropped(logger, stream, group.Name, dropped - reported, options.Value.StreamMaxLength);
+                _reportedDropped[(key, group.Name)] = dropped;
+                metrics.UnreadDropped(key, group.Name, dropped - reported);
+                MessagingLog.UnreadDropped(logger, key, group.Name, dropped - reported, options.Value.StreamMaxLength);
             }
         }
     }

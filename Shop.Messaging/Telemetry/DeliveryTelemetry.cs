@@ -10,9 +10,9 @@ namespace Shop.Messaging.Telemetry;
 internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetrics metrics, TimeProvider timeProvider, ILogger<DeliveryTelemetry> logger)
 {
     /// <summary>The consumer span of one entry, in the trace it was published in; and the entry's delivery latency.</summary>
-    public Activity? StartProcessing(string stream, Delivery delivery, EntryEnvelope envelope)
+    public Activity? StartProcessing(string key, Delivery delivery, EntryEnvelope envelope)
     {
-        var destination = Destination.Of(stream);
+        var destination = Destination.Of(key);
         var activity = MessagingTelemetry.ActivitySource.StartActivity(destination.ProcessSpanName, ActivityKind.Consumer, PublishedIn(envelope));
         // A span the sampler dropped still carries the trace context onwards, but nobody reads its tags.
         if (activity is { IsAllDataRequested: true })
@@ -30,7 +30,7 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
 
         if (EntryPosition.Parse(delivery.EntryId) is { } position)
         {
-            metrics.DeliveryLatency(stream, identity.Group, timeProvider.GetUtcNow() - position.AddedAt);
+            metrics.DeliveryLatency(key, identity.Group, timeProvider.GetUtcNow() - position.AddedAt);
         }
 
         return activity;
@@ -40,11 +40,11 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
     /// The span of a batch (its transaction's queries are children of it), linked to the trace of every entry in it;
     /// each entry still gets its consumer span in the trace it was published in.
     /// </summary>
-    public Activity? StartBatch(string stream, IReadOnlyList<Decoded> batch)
+    public Activity? StartBatch(string key, IReadOnlyList<Decoded.Invoke> batch)
     {
-        var destination = Destination.Of(stream);
+        var destination = Destination.Of(key);
         var activity = MessagingTelemetry.ActivitySource.StartActivity(
-            ActivityKind.Consumer, tags: null, links: batch.Select(entry => new ActivityLink(PublishedIn(entry.Envelope!))), name: $"process {destination.Stream} batch");
+            ActivityKind.Consumer, tags: null, links: batch.Select(entry => new ActivityLink(PublishedIn(entry.Envelope))), name: $"process {destination.Stream} batch");
         if (activity is { IsAllDataRequested: true })
         {
             destination.AddTo(activity);
@@ -57,25 +57,25 @@ internal sealed class DeliveryTelemetry(ConsumerIdentity identity, MessagingMetr
     }
 
     /// <summary>A delivery whose handlers ran (or that the inbox found applied already: <paramref name="handled"/> false).</summary>
-    public void Completed(string stream, Delivery delivery, EntryEnvelope envelope, bool handled, TimeSpan duration)
+    public void Completed(string key, Delivery delivery, EntryEnvelope envelope, bool handled, TimeSpan duration)
     {
-        metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, duration);
+        metrics.HandlerDuration(key, identity.Group, envelope.TypeName, duration);
         if (handled)
         {
-            metrics.Consumed(stream, identity.Group, envelope.TypeName);
+            metrics.Consumed(key, identity.Group, envelope.TypeName);
         }
         else
         {
-            MessagingLog.Duplicate(logger, stream, delivery.EntryId, envelope.TypeName, envelope.EventId);
-            metrics.Duplicate(stream, identity.Group);
+            MessagingLog.Duplicate(logger, key, delivery.EntryId, envelope.TypeName, envelope.EventId);
+            metrics.Duplicate(key, identity.Group);
         }
     }
 
     /// <summary>A delivery whose every in-process attempt failed.</summary>
-    public void Failed(string stream, EntryEnvelope envelope, TimeSpan duration)
+    public void Failed(string key, EntryEnvelope envelope, TimeSpan duration)
     {
-        metrics.HandlerDuration(stream, identity.Group, envelope.TypeName, duration);
-        metrics.Failed(stream, identity.Group, envelope.TypeName);
+        metrics.HandlerDuration(key, identity.Group, envelope.TypeName, duration);
+        metrics.Failed(key, identity.Group, envelope.TypeName);
     }
 
     private static ActivityContext PublishedIn(EntryEnvelope envelope)

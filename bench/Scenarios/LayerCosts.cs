@@ -52,7 +52,7 @@ internal static class LayerCosts
                 await scope.DisposeAsync();
             }),
             ("whole delivery (EntryDecoder + HandlerInvoker: all of the above + metrics, span check, retries)", async i =>
-                await invoker.InvokeAsync("layers", await decoder.DecodeAsync("layers", deliveries[i % Entries]), default)),
+                await invoker.InvokeAsync("layers", (Decoded.Invoke)await decoder.DecodeAsync("layers", deliveries[i % Entries]), default)),
         };
 
         foreach (var (layer, body) in layers)
