@@ -67,7 +67,7 @@ internal static class ProductsEndpoints
         }
 
         var available = await db.Products.Where(product => product.Sku == sku).Select(product => product.Available).SingleAsync(cancellationToken);
-        outbox.Add(new StockReplenished(sku, request.Quantity, available) { OccurredAt = timeProvider.GetUtcNow() });
+        outbox.Add(new StockReplenished(sku, request.Quantity, available));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Accepted($"/products/{sku}");

@@ -34,7 +34,7 @@ public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvi
         if (failure is not null)
         {
             // Nothing was reserved; the answer (and the inbox record) commit on their own.
-            outbox.Add(new StockReservationFailed(notification.OrderId, failure) { OccurredAt = timeProvider.GetUtcNow() });
+            outbox.Add(new StockReservationFailed(notification.OrderId, failure));
             await db.SaveChangesAsync(cancellationToken);
         }
     }
@@ -66,13 +66,13 @@ public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvi
             var product = await db.Products.AsNoTracking().SingleAsync(p => p.Sku == line.Sku, cancellationToken);
             if (Product.CrossedLowStock(product.Available, line.Quantity, product.LowStockThreshold))
             {
-                lowStock.Add(new StockLow(product.Sku, product.Available, product.LowStockThreshold) { OccurredAt = now });
+                lowStock.Add(new StockLow(product.Sku, product.Available, product.LowStockThreshold));
             }
         }
 
         db.Reservations.AddRange(reservations);
         lowStock.ForEach(outbox.Add);
-        outbox.Add(new StockReserved(orderId, lines) { OccurredAt = now });
+        outbox.Add(new StockReserved(orderId, lines));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;

@@ -31,7 +31,7 @@ public sealed class ReservationRelease(InventoryDb db, IOutbox outbox, TimeProvi
 
         if (held.Count > 0)
         {
-            outbox.Add(new StockReleased(orderId, [.. held.Select(r => new OrderLine(r.Sku, r.Quantity))]) { OccurredAt = now });
+            outbox.Add(new StockReleased(orderId, [.. held.Select(r => new OrderLine(r.Sku, r.Quantity))]));
         }
 
         await db.SaveChangesAsync(cancellationToken);

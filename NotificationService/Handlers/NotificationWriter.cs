@@ -35,7 +35,7 @@ public sealed class NotificationWriter(NotificationDb db, IOutbox outbox, Notifi
             SourceEventId = source.Id,
         };
         db.Notifications.Add(notification);
-        outbox.Add(new CustomerNotified(notification.Id, orderId, customerId, notification.Kind, source.Id) { OccurredAt = now });
+        outbox.Add(new CustomerNotified(notification.Id, orderId, customerId, notification.Kind, source.Id));
         await db.SaveChangesAsync(cancellationToken);
         // Live listeners hear of it once it is committed (in a batch, after the batch's last entry), never before.
         delivery.AfterCommit(() => feed.Publish(notification));

@@ -6,7 +6,6 @@ using Shop.Contracts;
 using Shop.Contracts.Orders;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.OrderService.Data;
-using Shop.Messaging.Events;
 using Shop.OrderService.Domain;
 using Shop.OrderService.Saga;
 
@@ -126,8 +125,7 @@ internal static class OrdersEndpoints
                 return TypedResults.NotFound();
             }
 
-            var cancelled = new OrderCancelled(order.Id, order.CustomerId) { OccurredAt = timeProvider.GetUtcNow() };
-            if (!order.Cancel(cancelled.Id, cancelled.OccurredAt))
+            if (!order.Cancel(timeProvider.GetUtcNow()))
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status409Conflict,
@@ -135,7 +133,7 @@ internal static class OrdersEndpoints
                     detail: $"The order is {order.Status}.");
             }
 
-            outbox.Add(cancelled);
+            outbox.Add(OrderStatusEvents.Current(order));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -154,8 +152,7 @@ internal static class OrdersEndpoints
         (string Key, string Fingerprint)? idempotency)
     {
         // The event's id is the order's from now on: a re-drive announces the order again as this very event.
-        var placedEventId = EventIds.NewId(now);
-        var order = Order.Place(customerId, lines, idempotency, placedEventId, Activity.Current?.Id, now);
+        var order = Order.Place(customerId, lines, idempotency, Activity.Current?.Id, now);
         db.Orders.Add(order);
         outbox.Add(OrderStatusEvents.Placed(order));
         return order;

@@ -1,3 +1,4 @@
+using Shop.Messaging.Events;
 namespace Shop.OrderService.Domain;
 
 /// <summary>
@@ -64,7 +65,7 @@ public sealed class Order
     public int Version { get; private set; }
 
     public static Order Place(
-        string customerId, IEnumerable<(string Sku, int Quantity)> lines, (string Key, string Fingerprint)? idempotency, Guid placedEventId,
+        string customerId, IEnumerable<(string Sku, int Quantity)> lines, (string Key, string Fingerprint)? idempotency,
         string? traceParent, DateTimeOffset now)
     {
         var order = new Order
@@ -76,7 +77,7 @@ public sealed class Order
             IdempotencyFingerprint = idempotency?.Fingerprint,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
-            StatusEventId = placedEventId,
+            StatusEventId = EventIds.NewId(now),
             StatusChangedAt = now.UtcDateTime,
             TraceParent = traceParent,
         };
@@ -84,11 +85,11 @@ public sealed class Order
         return order;
     }
 
-    public bool Confirm(Guid confirmedEventId, DateTimeOffset now) => MoveFrom(OrderStatus.Pending, OrderStatus.Confirmed, confirmedEventId, now);
+    public bool Confirm(DateTimeOffset now) => MoveFrom(OrderStatus.Pending, OrderStatus.Confirmed, now);
 
-    public bool Reject(string reason, Guid rejectedEventId, DateTimeOffset now)
+    public bool Reject(string reason, DateTimeOffset now)
     {
-        if (!MoveFrom(OrderStatus.Pending, OrderStatus.Rejected, rejectedEventId, now))
+        if (!MoveFrom(OrderStatus.Pending, OrderStatus.Rejected, now))
         {
             return false;
         }
@@ -98,8 +99,8 @@ public sealed class Order
     }
 
     /// <summary>Pending or confirmed orders can be cancelled; a rejected or cancelled one cannot.</summary>
-    public bool Cancel(Guid cancelledEventId, DateTimeOffset now) =>
-        MoveFrom(OrderStatus.Pending, OrderStatus.Cancelled, cancelledEventId, now) || MoveFrom(OrderStatus.Confirmed, OrderStatus.Cancelled, cancelledEventId, now);
+    public bool Cancel(DateTimeOffset now) =>
+        MoveFrom(OrderStatus.Pending, OrderStatus.Cancelled, now) || MoveFrom(OrderStatus.Confirmed, OrderStatus.Cancelled, now);
 
     /// <summary>
     /// Whether a request that came again with this order's idempotency key asks for what the first one did (an order
@@ -157,7 +158,11 @@ public sealed class Order
             .Select(product => (product.Key, product.Sum(line => (long)line.Quantity)))
             .OrderBy(product => product.Key, StringComparer.Ordinal);
 
-    private bool MoveFrom(OrderStatus from, OrderStatus to, Guid eventId, DateTimeOffset now)
+    /// <summary>
+    /// The one place an order's status changes, and so the one place its status event is stamped: a new event id and
+    /// <paramref name="now"/>, which <see cref="Saga.OrderStatusEvents"/> builds the event from, first time and re-drive alike.
+    /// </summary>
+    private bool MoveFrom(OrderStatus from, OrderStatus to, DateTimeOffset now)
     {
         if (Status != from)
         {
@@ -166,7 +171,7 @@ public sealed class Order
 
         Status = to;
         NotifiedAt = null;
-        StatusEventId = eventId;
+        StatusEventId = EventIds.NewId(now);
         StatusChangedAt = now.UtcDateTime;
         Redrives = 0;
         UpdatedAt = now.UtcDateTime;

@@ -1,9 +1,9 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts.Inventory;
-using Shop.Contracts.Orders;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.OrderService.Data;
+using Shop.OrderService.Saga;
 
 namespace Shop.OrderService.Handlers;
 
@@ -15,10 +15,9 @@ public sealed class StockReservationFailedHandler(OrderDb db, IOutbox outbox, Ti
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == notification.OrderId, cancellationToken);
         if (order is not null)
         {
-            var rejected = new OrderRejected(order.Id, order.CustomerId, notification.Reason) { OccurredAt = timeProvider.GetUtcNow() };
-            if (order.Reject(notification.Reason, rejected.Id, rejected.OccurredAt))
+            if (order.Reject(notification.Reason, timeProvider.GetUtcNow()))
             {
-                outbox.Add(rejected);
+                outbox.Add(OrderStatusEvents.Current(order));
             }
         }
 

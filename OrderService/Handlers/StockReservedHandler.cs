@@ -5,6 +5,7 @@ using Shop.Contracts.Orders;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.OrderService.Data;
 using Shop.OrderService.Domain;
+using Shop.OrderService.Saga;
 
 namespace Shop.OrderService.Handlers;
 
@@ -30,34 +31,29 @@ public sealed class StockReservedHandler(OrderDb db, IOutbox outbox, TimeProvide
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == notification.OrderId, cancellationToken);
         if (order is null)
         {
-            outbox.Add(new StockReleaseRequested(notification.OrderId, UnknownOrderReason) { OccurredAt = now });
+            outbox.Add(new StockReleaseRequested(notification.OrderId, UnknownOrderReason));
         }
         else if (!order.HasLines(notification.Items.Select(line => (line.Sku, line.Quantity))))
         {
-            var rejected = new OrderRejected(order.Id, order.CustomerId, ContradictingReservationReason) { OccurredAt = now };
-            if (order.Reject(ContradictingReservationReason, rejected.Id, now))
+            if (order.Reject(ContradictingReservationReason, now))
             {
-                outbox.Add(rejected);
+                outbox.Add(OrderStatusEvents.Current(order));
             }
 
             if (order.Status != OrderStatus.Confirmed)
             {
-                outbox.Add(new StockReleaseRequested(order.Id, ContradictingReservationReason) { OccurredAt = now });
+                outbox.Add(new StockReleaseRequested(order.Id, ContradictingReservationReason));
             }
         }
         else
         {
-            var confirmed = new OrderConfirmed(order.Id, order.CustomerId) { OccurredAt = now };
-            if (order.Confirm(confirmed.Id, confirmed.OccurredAt))
+            if (order.Confirm(now))
             {
-                outbox.Add(confirmed);
+                outbox.Add(OrderStatusEvents.Current(order));
             }
             else if (order.Status is OrderStatus.Rejected or OrderStatus.Cancelled)
             {
-                outbox.Add(new StockReleaseRequested(order.Id, $"Reserved after the order was {order.Status.ToString().ToLowerInvariant()}.")
-                {
-                    OccurredAt = now,
-                });
+                outbox.Add(new StockReleaseRequested(order.Id, $"Reserved after the order was {order.Status.ToString().ToLowerInvariant()}."));
             }
         }
 

@@ -96,11 +96,10 @@ public sealed class OrderDeadlines(
             using var activity = OrderSagaTelemetry.StartDeadline(order, timesOut ? "timed out" : "re-drive");
             if (timesOut)
             {
-                var rejected = new OrderRejected(order.Id, order.CustomerId, TimedOutReason) { OccurredAt = now };
-                order.Reject(TimedOutReason, rejected.Id, now);
-                outbox.Add(rejected);
+                order.Reject(TimedOutReason, now);
+                outbox.Add(OrderStatusEvents.Current(order));
                 // Inventory may have reserved (an answer lost) or reserve later (a question delayed): either way it goes back.
-                outbox.Add(new StockReleaseRequested(order.Id, TimedOutReason) { OccurredAt = now });
+                outbox.Add(new StockReleaseRequested(order.Id, TimedOutReason));
             }
             else if (order.Redrive(now))
             {

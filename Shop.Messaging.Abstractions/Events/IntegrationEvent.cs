@@ -18,7 +18,11 @@ public abstract record IntegrationEvent : INotification
     [JsonIgnore]
     public Guid Id { get; init; } = EventIds.NewId();
 
-    /// <summary>When the domain change happened (UTC). Stamped by the publisher when left at its default.</summary>
+    /// <summary>
+    /// When the domain change happened (UTC). Leave it at its default: the event is stamped once, when it is added to
+    /// the outbox or published, by the host's <see cref="TimeProvider"/>. Set it only where the domain keeps the time
+    /// itself and the event must carry that very time — an order's status event, republished by a re-drive.
+    /// </summary>
     [JsonIgnore]
     public DateTimeOffset OccurredAt { get; init; }
 
