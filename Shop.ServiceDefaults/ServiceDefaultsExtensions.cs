@@ -53,6 +53,10 @@ public static class ServiceDefaultsExtensions
             {
                 context.ProblemDetails.Detail = badRequest.Message;
             }
+            else if (context.ProblemDetails is Microsoft.AspNetCore.Http.HttpValidationProblemDetails validation)
+            {
+                ValidationErrorNames.UseJsonNames(validation);
+            }
             else if (DatabaseOutage.Is(context.Exception))
             {
                 context.ProblemDetails.Detail = "The service's database cannot be reached at the moment; nothing was changed. Try again shortly.";

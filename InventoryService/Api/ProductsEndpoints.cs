@@ -24,40 +24,15 @@ internal static class ProductsEndpoints
         TypedResults.Ok(await db.Products.AsNoTracking().OrderBy(product => product.Sku)
             .Select(product => ToResponse(product)).ToListAsync(cancellationToken));
 
-    private static async Task<Results<Ok<ProductResponse>, NotFound, ValidationProblem>> GetAsync(string sku, InventoryDb db, CancellationToken cancellationToken)
-    {
-        if (InvalidSku(sku) is { } invalid)
-        {
-            return invalid;
-        }
-
-        return await db.Products.AsNoTracking().SingleOrDefaultAsync(product => product.Sku == sku, cancellationToken) is { } product
+    /// <remarks>A malformed SKU is answered 400 by the validation (<see cref="SkuAttribute"/>) before it reaches the database.</remarks>
+    private static async Task<Results<Ok<ProductResponse>, NotFound>> GetAsync([Sku] string sku, InventoryDb db, CancellationToken cancellationToken) =>
+        await db.Products.AsNoTracking().SingleOrDefaultAsync(product => product.Sku == sku, cancellationToken) is { } product
             ? TypedResults.Ok(ToResponse(product))
             : TypedResults.NotFound();
-    }
 
-    /// <summary>A malformed SKU is answered 400 before it reaches the database.</summary>
-    private static ValidationProblem? InvalidSku(string sku) =>
-        Identifiers.IsSku(sku)
-            ? null
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sku"] = [Identifiers.InvalidSku] });
-
-    private static async Task<Results<Accepted, NotFound, ValidationProblem>> RestockAsync(
-        string sku, RestockRequest request, InventoryDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted, NotFound>> RestockAsync(
+        [Sku] string sku, RestockRequest request, InventoryDb db, IOutbox outbox, CancellationToken cancellationToken)
     {
-        if (InvalidSku(sku) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (request.Quantity is < 1 or > StockReplenished.MaxQuantity)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["quantity"] = [$"A restock quantity is between 1 and {StockReplenished.MaxQuantity}."],
-            });
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.Products.Where(product => product.Sku == sku)
             .ExecuteUpdateAsync(update => update.SetProperty(product => product.Available, product => product.Available + request.Quantity), cancellationToken);

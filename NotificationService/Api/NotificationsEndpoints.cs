@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,14 +21,12 @@ internal static class NotificationsEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<List<NotificationResponse>>, ValidationProblem>> ListAsync(
-        Guid? orderId, string? customerId, NotificationDb db, CancellationToken cancellationToken)
+    private static async Task<Ok<List<NotificationResponse>>> ListAsync(
+        Guid? orderId,
+        [MaxLength(Identifiers.MaxCustomerIdLength, ErrorMessage = Identifiers.CustomerIdTooLong)] string? customerId,
+        NotificationDb db,
+        CancellationToken cancellationToken)
     {
-        if (customerId is { Length: > Identifiers.MaxCustomerIdLength })
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = [Identifiers.CustomerIdTooLong] });
-        }
-
         var query = db.Notifications.AsNoTracking();
         if (orderId is { } order)
         {

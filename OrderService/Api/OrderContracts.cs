@@ -1,11 +1,29 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Shop.Contracts;
 
 namespace Shop.OrderService.Api;
 
-/// <summary><c>POST /orders</c>'s body. Nullable so that a missing field is a validation error, not a binding crash.</summary>
-public sealed record PlaceOrderRequest(string? CustomerId, IReadOnlyList<OrderLineRequest>? Items);
+/// <summary>
+/// <c>POST /orders</c>'s body, with the rules a new order must meet. <c>AddValidation()</c> checks them before the
+/// endpoint runs and answers a 400 ProblemDetails whose <c>errors</c> name each broken field. Nullable so that a
+/// missing field is a validation error, not a binding crash.
+/// </summary>
+public sealed record PlaceOrderRequest(
+    [property: Required(ErrorMessage = "A customer id is required.")]
+    [property: MaxLength(Identifiers.MaxCustomerIdLength, ErrorMessage = Identifiers.CustomerIdTooLong)]
+    string? CustomerId,
+    [property: Required(ErrorMessage = "An order needs at least one item.")]
+    [property: MinLength(1, ErrorMessage = "An order needs at least one item.")]
+    [property: MaxLength(OrderLine.MaxLinesPerOrder, ErrorMessage = "An order has at most {1} items.")]
+    IReadOnlyList<OrderLineRequest>? Items);
 
-public sealed record OrderLineRequest(string? Sku, int Quantity);
+/// <summary>One line of <see cref="PlaceOrderRequest"/>.</summary>
+public sealed record OrderLineRequest(
+    [property: Required(ErrorMessage = Identifiers.InvalidSku), Sku]
+    string? Sku,
+    [property: Range(1, OrderLine.MaxQuantity, ErrorMessage = "A quantity is between {1} and {2}.")]
+    int Quantity);
 
 /// <summary><c>POST /orders</c>'s answer.</summary>
 public sealed record PlacedOrderResponse(Guid OrderId, string Status);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shop.Messaging.EntityFrameworkCore.Outbox;
 using Shop.OrderService.Data;
@@ -19,14 +20,10 @@ internal static class SampleOrdersEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<List<Guid>>, ValidationProblem>> PlaceSamplesAsync(
-        OrderDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken, int count = 20)
+    private static async Task<Accepted<List<Guid>>> PlaceSamplesAsync(
+        OrderDb db, IOutbox outbox, TimeProvider timeProvider, CancellationToken cancellationToken,
+        [Range(1, 1000, ErrorMessage = "Between {1} and {2} sample orders.")] int count = 20)
     {
-        if (count is < 1 or > 1000)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["count"] = ["Between 1 and 1000 sample orders."] });
-        }
-
         var ids = new List<Guid>(count);
         for (var i = 0; i < count; i++)
         {

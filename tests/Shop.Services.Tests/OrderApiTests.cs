@@ -52,7 +52,28 @@ public sealed class OrderApiTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation));
-        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}");
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"no error for {field} in {problem.RootElement}");
+    }
+
+    [Fact]
+    public async Task Idempotency_key_over_200_characters_is_a_400_naming_the_header_and_places_nothing()
+    {
+        var response = await PostAsync("""{"customerId":"c-long-key","items":[{"sku":"SKU-001","quantity":1}]}""", new string('k', 201));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation));
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("Idempotency-Key", out _), $"no error for the header in {problem.RootElement}");
+        Assert.Empty((await _client.GetFromJsonAsync<List<OrderView>>("/orders?customerId=c-long-key", _cancellation))!);
+    }
+
+    [Fact]
+    public async Task Customer_id_over_100_characters_in_a_query_is_a_400_naming_it()
+    {
+        var response = await _client.GetAsync($"/orders?customerId={new string('c', 101)}", _cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_cancellation));
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("customerId", out _), $"no error for customerId in {problem.RootElement}");
     }
 
     [Theory]
