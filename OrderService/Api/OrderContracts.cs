@@ -16,7 +16,14 @@ public sealed record PlaceOrderRequest(
     [property: Required(ErrorMessage = "An order needs at least one item.")]
     [property: MinLength(1, ErrorMessage = "An order needs at least one item.")]
     [property: MaxLength(OrderLine.MaxLinesPerOrder, ErrorMessage = "An order has at most {1} items.")]
-    IReadOnlyList<OrderLineRequest>? Items);
+    IReadOnlyList<OrderLineRequest>? Items) : IValidatableObject
+{
+    /// <summary>A line that is JSON <c>null</c>: the attributes check each line's fields, and a missing line has none.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        (Items ?? []).Select((line, index) => (line, index))
+            .Where(item => item.line is null)
+            .Select(item => new ValidationResult("An order line is a SKU and a quantity, not null.", [$"{nameof(Items)}[{item.index}]"]));
+}
 
 /// <summary>One line of <see cref="PlaceOrderRequest"/>.</summary>
 public sealed record OrderLineRequest(

@@ -45,6 +45,7 @@ public sealed class OrderApiTests(RedisFixture redis) : IAsyncLifetime
     [InlineData("""{"items":[{"sku":"SKU-001","quantity":1}]}""", "customerId")]
     [InlineData("""{"customerId":"  ","items":[{"sku":"SKU-001","quantity":1}]}""", "customerId")]
     [InlineData("""{"customerId":"c-1","items":[{"sku":"not a sku!","quantity":1}]}""", "items[0].sku")]
+    [InlineData("""{"customerId":"c-1","items":[null,{"sku":"SKU-001","quantity":1}]}""", "items[0]")]
     public async Task Invalid_order_is_a_400_naming_the_field(string body, string field)
     {
         var response = await PostAsync(body);
