@@ -6,7 +6,7 @@ using Shop.Testing;
 using StackExchange.Redis;
 
 // Shop's benchmarks: every scenario and its baseline in the same run, against one redis-server the harness starts
-// (persistence off: these figures are about the bus, not the disk). See the README's Performance section.
+// (persistence off: these figures are about the bus, not the disk). See docs/performance.md.
 var settings = BenchSettings.Parse(args);
 var payload = new string('x', 200); // ~300-byte entries, the size of a small order event
 var total = Stopwatch.StartNew();

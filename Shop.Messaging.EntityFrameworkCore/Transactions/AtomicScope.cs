@@ -5,7 +5,7 @@ namespace Shop.Messaging.EntityFrameworkCore.Transactions;
 
 /// <summary>
 /// All or nothing, and it nests: a transaction of its own when none is open, otherwise a savepoint inside the one that
-/// is (a batch's, see batched handling in the README). A handler that must undo part of its work (e.g. a reservation
+/// is (a batch's, see batched handling in docs/event-bus.md). A handler that must undo part of its work (e.g. a reservation
 /// whose last line does not fit) uses this instead of <c>BeginTransactionAsync</c>, and behaves the same alone and in
 /// a batch. A rollback undoes the database's changes, not the state of tracked entities: track nothing you may roll back.
 /// </summary>

@@ -94,7 +94,7 @@ public sealed class PartitionTests(RedisFixture redis)
             ((string?)await server.ExecuteAsync("CLIENT", "LIST") ?? "").Split('\n').Count(client => client.Contains(" name=counted:", StringComparison.Ordinal))));
         var readerConnections = perNode.Sum();
 
-        // Reported in the test log: what the README's scaling section quotes.
+        // Reported in the test log: what docs/scaling-out.md quotes.
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{streams.Keys.Count} partitions, {perNode.Length} nodes: {readerConnections} reader connections ({string.Join("+", perNode)})");
         Assert.Equal(streams.Keys.Count * perNode.Length, readerConnections);

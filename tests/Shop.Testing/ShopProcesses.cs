@@ -6,7 +6,7 @@ namespace Shop.Testing;
 /// <summary>
 /// The three services as real OS processes against one Redis, each service with its own database (SQLite files in the
 /// folder given to <see cref="Create"/>, or the databases a test gives), configured through environment variables with
-/// the setting names the README's *Settings* gives. Any service may run several instances: consumers of one group,
+/// the setting names docs/settings.md gives. Any service may run several instances: consumers of one group,
 /// each with its own name, sharing the service's database.
 /// </summary>
 public sealed class ShopProcesses : IAsyncDisposable

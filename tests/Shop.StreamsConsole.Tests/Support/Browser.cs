@@ -43,7 +43,7 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>
-    /// A page of its own (own cookies: its own antiforgery token), the size of the README's screenshots. What the browser
+    /// A page of its own (own cookies: its own antiforgery token), the size of the screenshots in docs/images. What the browser
     /// blocked for the page's Content-Security-Policy is kept for <see cref="PolicyViolations"/>.
     /// </summary>
     public async Task<IPage> NewPageAsync()

@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 namespace Shop.StreamsConsole.Tests.Support;
 
 /// <summary>
-/// The README's pictures of the console, taken by the tests that prove what they show: into <c>TestResults/console</c>,
-/// or, with <c>SHOP_CONSOLE_SCREENSHOTS=docs/images</c>, straight into the README's folder.
+/// The docs' pictures of the console, taken by the tests that prove what they show: into <c>TestResults/console</c>,
+/// or, with <c>SHOP_CONSOLE_SCREENSHOTS=docs/images</c>, straight into the docs' folder.
 /// </summary>
 public static class Screenshots
 {
