@@ -94,18 +94,7 @@ public sealed class OrderDeadlines(
 
             var timesOut = order.Status == OrderStatus.Pending && order.Redrives >= settings.MaxRedrives;
             using var activity = OrderSagaTelemetry.StartDeadline(order, timesOut ? "timed out" : "re-drive");
-            if (timesOut)
-            {
-                order.Reject(TimedOutReason, now);
-                outbox.Add(OrderStatusEvents.Current(order));
-                // Inventory may have reserved (an answer lost) or reserve later (a question delayed): either way it goes back.
-                outbox.Add(new StockReleaseRequested(order.Id, TimedOutReason));
-            }
-            else if (order.Redrive(now))
-            {
-                outbox.Add(OrderStatusEvents.Current(order));
-            }
-            else
+            if (!(timesOut ? TimeOut(order, outbox, now) : Redrive(order, outbox, now)))
             {
                 return;
             }
@@ -120,16 +109,43 @@ public sealed class OrderDeadlines(
                 return;
             }
 
-            if (timesOut)
-            {
-                telemetry.TimedOut();
-                OrderSagaLog.TimedOut(logger, order.Id, settings.MaxRedrives);
-            }
-            else
-            {
-                telemetry.Redriven(order.Status);
-                OrderSagaLog.Redriven(logger, order.Id, order.Status, settings.ReservationTimeout, order.StatusEventId, order.Redrives, settings.MaxRedrives);
-            }
+            Report(order, timesOut, settings);
+        }
+    }
+
+    /// <summary>A pending order re-driven <see cref="OrderSagaOptions.MaxRedrives"/> times without an answer is rejected.</summary>
+    private static bool TimeOut(Order order, IOutbox outbox, DateTimeOffset now)
+    {
+        order.Reject(TimedOutReason, now);
+        outbox.Add(OrderStatusEvents.Current(order));
+        // Inventory may have reserved (an answer lost) or reserve later (a question delayed): either way it goes back.
+        outbox.Add(new StockReleaseRequested(order.Id, TimedOutReason));
+        return true;
+    }
+
+    /// <summary>The order's current status event, published again with its own id; false when nothing is awaited.</summary>
+    private static bool Redrive(Order order, IOutbox outbox, DateTimeOffset now)
+    {
+        if (!order.Redrive(now))
+        {
+            return false;
+        }
+
+        outbox.Add(OrderStatusEvents.Current(order));
+        return true;
+    }
+
+    private void Report(Order order, bool timedOut, OrderSagaOptions settings)
+    {
+        if (timedOut)
+        {
+            telemetry.TimedOut();
+            OrderSagaLog.TimedOut(logger, order.Id, settings.MaxRedrives);
+        }
+        else
+        {
+            telemetry.Redriven(order.Status);
+            OrderSagaLog.Redriven(logger, order.Id, order.Status, settings.ReservationTimeout, order.StatusEventId, order.Redrives, settings.MaxRedrives);
         }
     }
 }

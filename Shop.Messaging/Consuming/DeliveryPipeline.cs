@@ -53,32 +53,53 @@ internal sealed class DeliveryPipeline(
         // entry cannot take its neighbours with it. A batch of one runs as it would alone.
         if (batchesPossible && toInvoke.Count > 1 && deliveries.All(delivery => delivery.DeliveryCount == 1))
         {
-            if (!await TakeSlotAsync(stopping).ConfigureAwait(false))
+            switch (await InvokeTogetherAsync(toInvoke, stopping, abort).ConfigureAwait(false))
             {
-                return done;
-            }
-
-            try
-            {
-                if (await together.InvokeTogetherAsync(key, toInvoke, abort).ConfigureAwait(false))
-                {
+                case Together.Committed:
                     toInvoke.ForEach(entry => done.Enqueue(entry.Delivery.Entry.Id));
                     return done;
-                }
-            }
-            // A bug in the bus must not take the consumer loop down; the entries go one by one.
-            catch (Exception exception)
-            {
-                MessagingLog.UnexpectedFailure(logger, exception, key, deliveries[0].EntryId);
-            }
-            finally
-            {
-                _slots.Release();
+                case Together.NotStarted:
+                    return done;
+                case Together.RolledBack:
+                    break; // one by one, where each entry is decided about
             }
         }
 
-        var running = new List<Task>(toInvoke.Count);
-        foreach (var entry in toInvoke)
+        await InvokeOneByOneAsync(toInvoke, done, stopping, abort).ConfigureAwait(false);
+        return done;
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    /// <summary>The batch in one store transaction (<see cref="BatchInvoker"/>), in a slot of its own.</summary>
+    private async Task<Together> InvokeTogetherAsync(List<Decoded.Invoke> batch, CancellationToken stopping, CancellationToken abort)
+    {
+        if (!await TakeSlotAsync(stopping).ConfigureAwait(false))
+        {
+            return Together.NotStarted;
+        }
+
+        try
+        {
+            return await together.InvokeTogetherAsync(key, batch, abort).ConfigureAwait(false) ? Together.Committed : Together.RolledBack;
+        }
+        // A bug in the bus must not take the consumer loop down; the entries go one by one.
+        catch (Exception exception)
+        {
+            MessagingLog.UnexpectedFailure(logger, exception, key, batch[0].Delivery.EntryId);
+            return Together.RolledBack;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Each entry in a transaction of its own (<see cref="HandlerInvoker"/>), at most <c>MaxConcurrency</c> at once.</summary>
+    private async Task InvokeOneByOneAsync(List<Decoded.Invoke> entries, ConcurrentQueue<RedisValue> done, CancellationToken stopping, CancellationToken abort)
+    {
+        var running = new List<Task>(entries.Count);
+        foreach (var entry in entries)
         {
             if (abort.IsCancellationRequested || !await TakeSlotAsync(stopping).ConfigureAwait(false))
             {
@@ -89,10 +110,7 @@ internal sealed class DeliveryPipeline(
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        return done;
     }
-
-    public void Dispose() => _slots.Dispose();
 
     /// <summary>The decode step for every delivery: each is acknowledged, left pending, or returned to invoke.</summary>
     private async Task<List<Decoded.Invoke>> DecodeAsync(IReadOnlyList<Delivery> deliveries, ConcurrentQueue<RedisValue> done)
@@ -164,5 +182,13 @@ internal sealed class DeliveryPipeline(
         }
 
         return true;
+    }
+
+    /// <summary>How a batch went: committed (every entry done), rolled back (go one by one), or not started (stopping).</summary>
+    private enum Together
+    {
+        NotStarted,
+        Committed,
+        RolledBack,
     }
 }

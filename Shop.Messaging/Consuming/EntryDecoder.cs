@@ -55,19 +55,9 @@ internal sealed class EntryDecoder(
             return new Decoded.Acknowledge(delivery);
         }
 
-        IntegrationEvent @event;
-        try
+        if (ReadEvent(envelope, registration, settings.MaxJsonDepth, out var unreadable) is not { } @event)
         {
-            // The bus's own depth limit, whatever the event's JSON options say: a hostile entry cannot make it recurse deep.
-            var reader = new Utf8JsonReader(envelope.Data.Span, new JsonReaderOptions { MaxDepth = settings.MaxJsonDepth });
-            @event = JsonSerializer.Deserialize(ref reader, registration.JsonTypeInfo) as IntegrationEvent
-                     ?? throw new JsonException("The 'data' field is JSON null.");
-            // One value per entry: reading on throws for anything after it but whitespace (a second value, garbage).
-            _ = reader.Read();
-        }
-        catch (JsonException exception)
-        {
-            return await DeadLetterAsync(key, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {exception.Message}").ConfigureAwait(false);
+            return await DeadLetterAsync(key, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {unreadable}").ConfigureAwait(false);
         }
 
         if (InvalidEventException.For(@event, envelope.TypeName) is { } invalid)
@@ -77,6 +67,27 @@ internal sealed class EntryDecoder(
         }
 
         return new Decoded.Invoke(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt });
+    }
+
+    /// <summary>The entry's <c>data</c> as its event, or null with what is wrong with the JSON.</summary>
+    private static IntegrationEvent? ReadEvent(EntryEnvelope envelope, EventRegistration registration, int maxDepth, out string? error)
+    {
+        try
+        {
+            // The bus's own depth limit, whatever the event's JSON options say: a hostile entry cannot make it recurse deep.
+            var reader = new Utf8JsonReader(envelope.Data.Span, new JsonReaderOptions { MaxDepth = maxDepth });
+            var @event = JsonSerializer.Deserialize(ref reader, registration.JsonTypeInfo) as IntegrationEvent
+                         ?? throw new JsonException("The 'data' field is JSON null.");
+            // One value per entry: reading on throws for anything after it but whitespace (a second value, garbage).
+            _ = reader.Read();
+            error = null;
+            return @event;
+        }
+        catch (JsonException exception)
+        {
+            error = exception.Message;
+            return null;
+        }
     }
 
     private async Task<Decoded> DeadLetterAsync(string key, Delivery delivery, string reason) =>
