@@ -62,6 +62,21 @@ internal sealed class ContractRules
         return this;
     }
 
+    /// <summary>No product on two lines: <c>lines[2].sku</c> repeats <c>lines[0].sku</c>.</summary>
+    public ContractRules OneLinePerProduct(IReadOnlyList<OrderLine>? lines, string field)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < (lines?.Count ?? 0); i++)
+        {
+            if (lines![i]?.Sku is { } sku && !first.TryAdd(sku, i))
+            {
+                Problem($"{field}[{i}].sku repeats {field}[{first[sku]}].sku ({Shown(sku)}); each product is on one line.");
+            }
+        }
+
+        return this;
+    }
+
     private ContractRules Require(bool valid, string problem) => valid ? this : Problem(problem);
 
     private ContractRules Problem(string problem)

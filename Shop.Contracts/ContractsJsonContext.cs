@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Shop.Contracts.Inventory;
 using Shop.Contracts.Notifications;
 using Shop.Contracts.Orders;
+using Shop.Contracts.Orders.Versions;
 
 namespace Shop.Contracts;
 
@@ -15,6 +16,7 @@ namespace Shop.Contracts;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict,
     RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderPlacedV1))]
 [JsonSerializable(typeof(OrderConfirmed))]
 [JsonSerializable(typeof(OrderRejected))]
 [JsonSerializable(typeof(OrderCancelled))]

@@ -28,9 +28,8 @@ public sealed class OrderPlacedHandler(InventoryDb db, IOutbox outbox, TimeProvi
                 $"Order {notification.OrderId} is reserved already, by another OrderPlaced than {notification.Id}: an order is reserved at most once.");
         }
 
-        var lines = notification.Items.GroupBy(item => item.Sku)
-            .Select(group => new OrderLine(group.Key, group.Sum(item => item.Quantity))).ToList();
-        var failure = await TryReserveAsync(notification.OrderId, lines, cancellationToken);
+        // One line per product: version 2 says so, and a version 1 entry was merged when it was upcast.
+        var failure = await TryReserveAsync(notification.OrderId, notification.Lines, cancellationToken);
         if (failure is not null)
         {
             // Nothing was reserved; the answer (and the inbox record) commit on their own.

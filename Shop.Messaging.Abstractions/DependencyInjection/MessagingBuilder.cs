@@ -20,16 +20,38 @@ public sealed class MessagingBuilder
     /// source-generated <paramref name="typeInfo"/>. Its <c>type</c> field is the class name unless given. When the
     /// stream has several partitions, <paramref name="partitionKey"/> picks the event's partition: events with one key
     /// (e.g. one order's) stay in one partition and so in the order they were published; without it, the event id.
+    /// <paramref name="version"/> is the version of the contract <typeparamref name="TEvent"/> is: every publish
+    /// writes it, and older versions this process still reads are added with <see cref="AddOlderVersion{TOld, TNewer}"/>.
     /// </summary>
     public MessagingBuilder AddEvent<TEvent>(
-        string stream, JsonTypeInfo<TEvent> typeInfo, string? typeName = null, Func<TEvent, string>? partitionKey = null)
+        string stream, JsonTypeInfo<TEvent> typeInfo, string? typeName = null, Func<TEvent, string>? partitionKey = null, int version = 1)
         where TEvent : IntegrationEvent
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
         ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
         Services.AddSingleton(new EventRegistration(
             typeof(TEvent), typeName ?? typeof(TEvent).Name, stream, typeInfo,
-            partitionKey is null ? null : @event => partitionKey((TEvent)@event)));
+            partitionKey is null ? null : @event => partitionKey((TEvent)@event), version));
+        return this;
+    }
+
+    /// <summary>
+    /// Reads version <paramref name="version"/> of an event, whose entries' <c>data</c> has the shape
+    /// <typeparamref name="TOld"/>, and turns each into a <typeparamref name="TNewer"/> with <paramref name="upcast"/>
+    /// before any handler sees it. <typeparamref name="TNewer"/> is the current event (registered with
+    /// <see cref="AddEvent{TEvent}"/>) or the shape of the next older version, so each upcaster takes one step and
+    /// the bus chains them: handlers only ever see the current record. Keep an older version for as long as any
+    /// stream, dead-letter stream or outbox row can hold it.
+    /// </summary>
+    public MessagingBuilder AddOlderVersion<TOld, TNewer>(int version, JsonTypeInfo<TOld> typeInfo, Func<TOld, TNewer> upcast)
+        where TOld : IntegrationEvent
+        where TNewer : IntegrationEvent
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentNullException.ThrowIfNull(upcast);
+        Services.AddSingleton(new OlderVersionRegistration(typeof(TOld), version, typeInfo, typeof(TNewer), old => upcast((TOld)old)));
         return this;
     }
 

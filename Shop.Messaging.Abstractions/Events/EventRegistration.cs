@@ -11,5 +11,6 @@ namespace Shop.Messaging.Events;
 /// What picks the event's partition when its stream has several (events with one key stay in one partition, in order);
 /// null: the event's id, which spreads events evenly and promises no order between them.
 /// </param>
+/// <param name="Version">The current version of the event's contract: the one <paramref name="EventType"/> is, and every publish writes.</param>
 internal sealed record EventRegistration(
-    Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo, Func<IntegrationEvent, string>? PartitionKey = null);
+    Type EventType, string TypeName, string Stream, JsonTypeInfo JsonTypeInfo, Func<IntegrationEvent, string>? PartitionKey = null, int Version = 1);

@@ -19,6 +19,12 @@ public sealed class OutboxMessage
 
     public required string Type { get; init; }
 
+    /// <summary>
+    /// The version of the event's contract <see cref="Data"/> follows, fixed when the row was written: a row written
+    /// before an upgrade is relayed after it as what it is. Rows from before versions existed are version 1.
+    /// </summary>
+    public int Version { get; init; } = 1;
+
     public required string Data { get; init; }
 
     public DateTime OccurredAt { get; init; }
@@ -59,6 +65,7 @@ public sealed class OutboxMessage
             EventId = entry.EventId,
             Stream = entry.Key,
             Type = entry.TypeName,
+            Version = entry.Version,
             Data = entry.Data,
             OccurredAt = entry.OccurredAt.UtcDateTime,
             Source = entry.Source,
@@ -70,5 +77,5 @@ public sealed class OutboxMessage
     }
 
     internal OutgoingEntry ToOutgoingEntry() => new(
-        Stream, EventId, Type, Data, new DateTimeOffset(DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc)), Source, TraceParent, TraceState);
+        Stream, EventId, Type, Version, Data, new DateTimeOffset(DateTime.SpecifyKind(OccurredAt, DateTimeKind.Utc)), Source, TraceParent, TraceState);
 }

@@ -18,6 +18,8 @@ public static class MessagingModelBuilderExtensions
             outbox.Property(message => message.EventId).HasMaxLength(64);
             outbox.Property(message => message.Stream).HasMaxLength(200);
             outbox.Property(message => message.Type).HasMaxLength(200);
+            // Rows written before versions existed are version 1.
+            outbox.Property(message => message.Version).HasDefaultValue(1);
             outbox.Property(message => message.Source).HasMaxLength(200);
             outbox.Property(message => message.LeaseToken).HasMaxLength(64);
             outbox.Property(message => message.CausationId).HasMaxLength(64);

@@ -8,9 +8,10 @@ using Shop.Messaging.Telemetry;
 namespace Shop.Messaging.Consuming;
 
 /// <summary>
-/// The decode step: check the entry's fields (<see cref="EntryEnvelope"/>), find its event type, read its JSON, check the
-/// event's rules (<see cref="IntegrationEvent.Validate"/>). An entry with nothing to handle is settled here: a trimmed
-/// entry or a type without handler is skipped; a malformed entry, an invalid event, or one delivered more than
+/// The decode step: check the entry's fields (<see cref="EntryEnvelope"/>), find its event type and version, read its
+/// JSON, check the event's rules (<see cref="IntegrationEvent.Validate"/>), and upcast an older version to the current
+/// record. An entry with nothing to handle is settled here: a trimmed
+/// entry or a type without handler is skipped; a malformed entry, an invalid event, an entry of a version this process does not read, or one delivered more than
 /// <see cref="MessagingOptions.MaxDeliveries"/> times, is dead-lettered at once.
 /// </summary>
 internal sealed class EntryDecoder(
@@ -48,38 +49,57 @@ internal sealed class EntryDecoder(
                 $"Delivered {delivery.DeliveryCount} times, more than MaxDeliveries ({settings.MaxDeliveries}).").ConfigureAwait(false);
         }
 
-        if (!catalog.TryGet(StreamNames.Parse(key).Stream, envelope.TypeName, out var registration) || !handlers.HasHandler(registration.EventType))
+        if (!catalog.TryGet(StreamNames.Parse(key).Stream, envelope.TypeName, out var contract) || !handlers.HasHandler(contract.Current.EventType))
         {
             MessagingLog.NoHandler(logger, key, delivery.EntryId, envelope.TypeName);
             metrics.Skipped(key, identity.Group);
             return new Decoded.Acknowledge(delivery);
         }
 
-        if (ReadEvent(envelope, registration, settings.MaxJsonDepth, out var unreadable) is not { } @event)
+        if (!contract.Readers.TryGetValue(envelope.Version, out var reader))
         {
-            return await DeadLetterAsync(key, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}: {unreadable}").ConfigureAwait(false);
+            // Newer than this service (a producer upgraded first) or retired here: guessing at the shape would be worse.
+            return await DeadLetterAsync(key, delivery, contract.Unreadable(envelope.Version)).ConfigureAwait(false);
         }
 
-        if (InvalidEventException.For(@event, envelope.TypeName) is { } invalid)
+        if (ReadEvent(envelope, reader, settings.MaxJsonDepth, out var unreadable) is not { } @event)
+        {
+            return await DeadLetterAsync(key, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}{Of(reader)}: {unreadable}").ConfigureAwait(false);
+        }
+
+        if (InvalidEventException.For(@event, envelope.TypeName + Of(reader)) is { } invalid)
         {
             // Well-formed, but what it says cannot be true (no lines, a quantity of 0, an empty id): no attempt can fix that.
             return await DeadLetterAsync(key, delivery, invalid.Message).ConfigureAwait(false);
         }
 
+        if (reader.Upcast is { } upcast)
+        {
+            // Handlers see one shape, the current one. The upcast is checked like any event: a bug in it must not reach them.
+            @event = upcast(@event);
+            if (InvalidEventException.For(@event, $"{envelope.TypeName} (upcast from version {reader.Version})") is { } invalidUpcast)
+            {
+                return await DeadLetterAsync(key, delivery, invalidUpcast.Message).ConfigureAwait(false);
+            }
+        }
+
         return new Decoded.Invoke(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt });
     }
 
+    /// <summary>" version N" for an older version's shape, so a reason names the shape the entry was read in; nothing for the current one.</summary>
+    private static string Of(EventReader reader) => reader.Upcast is null ? "" : $" version {reader.Version}";
+
     /// <summary>The entry's <c>data</c> as its event, or null with what is wrong with the JSON.</summary>
-    private static IntegrationEvent? ReadEvent(EntryEnvelope envelope, EventRegistration registration, int maxDepth, out string? error)
+    private static IntegrationEvent? ReadEvent(EntryEnvelope envelope, EventReader reader, int maxDepth, out string? error)
     {
         try
         {
             // The bus's own depth limit, whatever the event's JSON options say: a hostile entry cannot make it recurse deep.
-            var reader = new Utf8JsonReader(envelope.Data.Span, new JsonReaderOptions { MaxDepth = maxDepth });
-            var @event = JsonSerializer.Deserialize(ref reader, registration.JsonTypeInfo) as IntegrationEvent
+            var json = new Utf8JsonReader(envelope.Data.Span, new JsonReaderOptions { MaxDepth = maxDepth });
+            var @event = JsonSerializer.Deserialize(ref json, reader.JsonTypeInfo) as IntegrationEvent
                          ?? throw new JsonException("The 'data' field is JSON null.");
             // One value per entry: reading on throws for anything after it but whitespace (a second value, garbage).
-            _ = reader.Read();
+            _ = json.Read();
             error = null;
             return @event;
         }

@@ -14,6 +14,7 @@ namespace Shop.Messaging.Consuming;
 internal sealed record EntryEnvelope(
     Guid EventId,
     string TypeName,
+    int Version,
     ReadOnlyMemory<byte> Data,
     DateTimeOffset OccurredAt,
     string? Source,
@@ -23,7 +24,7 @@ internal sealed record EntryEnvelope(
     public static EntryEnvelope? TryParse(StreamEntry entry, int maxEntryBytes, out string? error)
     {
         var size = 0L;
-        RedisValue id = RedisValue.Null, type = RedisValue.Null, data = RedisValue.Null, occurredAt = RedisValue.Null;
+        RedisValue id = RedisValue.Null, type = RedisValue.Null, version = RedisValue.Null, data = RedisValue.Null, occurredAt = RedisValue.Null;
         RedisValue source = RedisValue.Null, traceParent = RedisValue.Null, traceState = RedisValue.Null;
         foreach (var field in entry.Values)
         {
@@ -31,6 +32,7 @@ internal sealed record EntryEnvelope(
             var name = ((ReadOnlyMemory<byte>)field.Name).Span;
             if (name.SequenceEqual("id"u8)) { id = field.Value; }
             else if (name.SequenceEqual("type"u8)) { type = field.Value; }
+            else if (name.SequenceEqual("version"u8)) { version = field.Value; }
             else if (name.SequenceEqual("data"u8)) { data = field.Value; }
             else if (name.SequenceEqual("occurredAt"u8)) { occurredAt = field.Value; }
             else if (name.SequenceEqual("source"u8)) { source = field.Value; }
@@ -64,6 +66,12 @@ internal sealed record EntryEnvelope(
             return null;
         }
 
+        if (!TryParseVersion(version, out var contractVersion))
+        {
+            error = $"The '{EntryFields.Version}' field is not a positive integer: '{Truncate(version)}'.";
+            return null;
+        }
+
         if (!TryParseTime(occurredAt, out var when))
         {
             error = $"The '{EntryFields.OccurredAt}' field is not an ISO-8601 time: '{Truncate(occurredAt)}'.";
@@ -71,7 +79,20 @@ internal sealed record EntryEnvelope(
         }
 
         return new EntryEnvelope(
-            eventId, (string)type!, (ReadOnlyMemory<byte>)data, when.ToUniversalTime(), source, traceParent, traceState);
+            eventId, (string)type!, contractVersion, (ReadOnlyMemory<byte>)data, when.ToUniversalTime(), source, traceParent, traceState);
+    }
+
+    /// <summary>Absent is version 1 (every entry written before events had versions); present, a positive integer in plain digits.</summary>
+    private static bool TryParseVersion(RedisValue value, out int version)
+    {
+        if (value.IsNull)
+        {
+            version = 1;
+            return true;
+        }
+
+        var bytes = ((ReadOnlyMemory<byte>)value).Span;
+        return Utf8Parser.TryParse(bytes, out version, out var consumed) && consumed == bytes.Length && version >= 1 && bytes[0] != (byte)'+';
     }
 
     /// <summary>

@@ -9,6 +9,12 @@ public static class EntryFields
     /// <summary>The event type name, e.g. <c>OrderPlaced</c>.</summary>
     public const string Type = "type";
 
+    /// <summary>
+    /// The version of the event's contract that <see cref="Data"/> follows, a positive integer. Absent means 1: every
+    /// entry written before events had versions is version 1.
+    /// </summary>
+    public const string Version = "version";
+
     /// <summary>The payload as UTF-8 JSON, camelCase.</summary>
     public const string Data = "data";
 

@@ -30,6 +30,7 @@ internal sealed class EventSerializer(
             partitioner.KeyFor(registration.Stream, registration.PartitionKey?.Invoke(@event) ?? @event.Id.ToString()),
             @event.Id.ToString(),
             registration.TypeName,
+            registration.Version,
             JsonSerializer.Serialize(@event, registration.JsonTypeInfo),
             occurredAt.ToUniversalTime(),
             options.Value.ServiceName,

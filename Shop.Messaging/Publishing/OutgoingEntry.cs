@@ -7,6 +7,7 @@ namespace Shop.Messaging.Publishing;
 /// <param name="Key">The key the entry goes to: the publishing domain's stream, or the partition of it that the event's partition key picked.</param>
 /// <param name="EventId">The event's id (the entry's <c>id</c> field).</param>
 /// <param name="TypeName">The entry's <c>type</c> field.</param>
+/// <param name="Version">The entry's <c>version</c> field: the version of the event's contract <paramref name="Data"/> follows.</param>
 /// <param name="Data">The payload as camelCase JSON.</param>
 /// <param name="OccurredAt">When the domain change happened.</param>
 /// <param name="Source">The publishing service.</param>
@@ -16,6 +17,7 @@ internal sealed record OutgoingEntry(
     string Key,
     string EventId,
     string TypeName,
+    int Version,
     string Data,
     DateTimeOffset OccurredAt,
     string Source,

@@ -43,15 +43,16 @@ internal sealed class RedisStreamPublisher(
 
         var traceParent = activity?.Id ?? entry.TraceParent;
         var traceState = activity is null ? entry.TraceState : activity.TraceStateString;
-        var fields = new NameValueEntry[5 + (traceParent is null ? 0 : 1) + (string.IsNullOrEmpty(traceState) ? 0 : 1)];
+        var fields = new NameValueEntry[6 + (traceParent is null ? 0 : 1) + (string.IsNullOrEmpty(traceState) ? 0 : 1)];
         fields[0] = new(EntryFields.Id, entry.EventId);
         fields[1] = new(EntryFields.Type, entry.TypeName);
-        fields[2] = new(EntryFields.Data, entry.Data);
-        fields[3] = new(EntryFields.OccurredAt, entry.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        fields[4] = new(EntryFields.Source, entry.Source);
+        fields[2] = new(EntryFields.Version, entry.Version);
+        fields[3] = new(EntryFields.Data, entry.Data);
+        fields[4] = new(EntryFields.OccurredAt, entry.OccurredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        fields[5] = new(EntryFields.Source, entry.Source);
         if (traceParent is not null)
         {
-            fields[5] = new(EntryFields.TraceParent, traceParent);
+            fields[6] = new(EntryFields.TraceParent, traceParent);
         }
 
         if (!string.IsNullOrEmpty(traceState))

@@ -26,6 +26,7 @@ public sealed class PublishingTests(RedisFixture redis)
         Assert.Equal(entryId, entry.Id.ToString());
         Assert.Equal(published.Id.ToString(), entry[EntryFields.Id]);
         Assert.Equal(nameof(ThingHappened), entry[EntryFields.Type]);
+        Assert.Equal("1", entry[EntryFields.Version]); // the contract version ThingHappened is registered as
         Assert.Equal("order-service", entry[EntryFields.Source]);
         Assert.Equal("2026-11-27T07:15:00.2500000Z", entry[EntryFields.OccurredAt]);
         using var data = JsonDocument.Parse(entry[EntryFields.Data].ToString());

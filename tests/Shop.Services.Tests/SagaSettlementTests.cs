@@ -96,7 +96,7 @@ public sealed class SagaSettlementTests(RedisFixture redis)
             Timeout, "the first reservation");
 
         // The same order again, as another event: not a redelivery (the inbox would know it), a second order of one id.
-        var second = first with { Id = EventIds.NewId(), Items = [new OrderLine("SKU-003", 4), new OrderLine("SKU-001", 1)] };
+        var second = first with { Id = EventIds.NewId(), Lines = [new OrderLine("SKU-003", 4), new OrderLine("SKU-001", 1)] };
         var entryId = await RawEntries.AddAsync(database, Streams.Orders, second);
 
         var deadLetter = await RawEntries.DeadLetterAsync(database, Streams.Orders, "inventory-service", entryId);
