@@ -42,16 +42,18 @@ public sealed class StreamProbe(RedisFixture redis, string stream)
         string data = """{"name":"raw","number":7}""",
         string? eventId = null,
         string? without = null,
-        string? occurredAt = null)
+        string? occurredAt = null,
+        string? version = null)
     {
-        var fields = new List<NameValueEntry>
-        {
+        List<NameValueEntry> fields =
+        [
             new(EntryFields.Id, eventId ?? Guid.NewGuid().ToString()),
             new(EntryFields.Type, type),
+            .. version is null ? [] : new NameValueEntry[] { new(EntryFields.Version, version) },
             new(EntryFields.Data, data),
             new(EntryFields.OccurredAt, occurredAt ?? DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
             new(EntryFields.Source, "a-test"),
-        };
+        ];
         fields.RemoveAll(field => field.Name == without);
         return await _database.StreamAddAsync(Key, [.. fields]);
     }

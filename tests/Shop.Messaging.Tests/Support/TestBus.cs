@@ -21,7 +21,8 @@ public static class TestBus
         TimeProvider? timeProvider = null,
         Action<HostApplicationBuilder>? configure = null,
         string? connectionString = null,
-        Action<MessagingBuilder>? bus = null)
+        Action<MessagingBuilder>? bus = null,
+        int thingVersion = 1)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -49,7 +50,7 @@ public static class TestBus
 
         var messaging = builder.AddMessaging(service)
             // By name: things of one name stay in one partition, in order, as one order's events do in Shop.
-            .AddEvent(stream, TestEventsJsonContext.Default.ThingHappened, partitionKey: thing => thing.Name)
+            .AddEvent(stream, TestEventsJsonContext.Default.ThingHappened, partitionKey: thing => thing.Name, version: thingVersion)
             .AddEvent(stream, TestEventsJsonContext.Default.NobodyCares);
         if (consume)
         {
