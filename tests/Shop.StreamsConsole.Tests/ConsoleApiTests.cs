@@ -97,6 +97,35 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task Dead_letter_of_an_OrderPlaced_version_1_is_replayed_and_upcast_like_any_other_entry()
+    {
+        await using var world = await ConsoleWorld.StartAsync(allowReplay: true);
+        var reservedBefore = await world.ReservedAsync("SKU-003");
+        var orderId = Guid.NewGuid();
+        // Dead-lettered before OrderPlaced had versions: no version field, and SKU-003 on two lines.
+        await world.Database.StreamAddAsync("orders:dead-letter",
+        [
+            new(EntryFields.Id, Guid.NewGuid().ToString()), new(EntryFields.Type, "OrderPlaced"),
+            new(EntryFields.Data, $$"""{"orderId":"{{orderId}}","customerId":"c-replayed","items":[{"sku":"SKU-003","quantity":1},{"sku":"SKU-003","quantity":2}]}"""),
+            new(EntryFields.OccurredAt, "2026-12-01T10:00:00Z"), new(EntryFields.Source, "order-service"),
+            new(EntryFields.Group, "inventory-service"), new(EntryFields.Consumer, "inventoryservice-1"),
+            new(EntryFields.Deliveries, "5"), new(EntryFields.Error, "System.TimeoutException: the database did not answer"),
+            new(EntryFields.OriginalId, "1733212800000-0"),
+        ]);
+        using var client = Client(world);
+
+        var replay = await client.PostAsync("/api/dead-letters/replay-type",
+            Form(await TokenAsync(client), ("stream", "orders"), ("type", "OrderPlaced")), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        await Wait.UntilAsync(async () => await world.ReservedAsync("SKU-003") == reservedBefore + 3, TimeSpan.FromSeconds(30),
+            "InventoryService to reserve the replayed version 1 order");
+        var answer = (await world.Database.StreamRangeAsync("inventory")).Single(entry => entry[EntryFields.Type] == "StockReserved");
+        Assert.Equal($$"""{"orderId":"{{orderId}}","items":[{"sku":"SKU-003","quantity":3}]}""", (string?)answer[EntryFields.Data]);
+        Assert.Equal(0, await world.Database.StreamLengthAsync("orders:dead-letter"));
+    }
+
+    [Fact]
     public async Task Request_for_another_host_is_refused_so_a_rebound_DNS_name_cannot_reach_the_console()
     {
         await using var world = await ConsoleWorld.StartAsync(withServices: false);
