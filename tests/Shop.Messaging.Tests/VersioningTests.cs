@@ -52,6 +52,24 @@ public sealed class VersioningTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task A_compatible_change_needs_no_version_entries_without_the_new_optional_field_and_with_fields_unknown_here_are_read()
+    {
+        var stream = RedisFixture.UniqueName("orders");
+        var streams = new StreamProbe(redis, stream);
+        var probe = new HandlerProbe();
+        using var host = await TestBus.Build(redis, stream, probe).StartedAsync();
+
+        // Written before Colour existed; and by a producer that added a field this consumer does not know yet.
+        await streams.AddRawAsync(data: """{"name":"before colour","number":1}""");
+        await streams.AddRawAsync(data: """{"name":"newer producer","number":2,"colour":"red","size":"XL"}""");
+
+        await Wait.UntilAsync(() => probe.Completed.Count == 2, Timeout, "both entries to be handled");
+        Assert.Equal([("before colour", (string?)null), ("newer producer", "red")],
+            probe.Completed.OrderBy(call => call.Event.Number).Select(call => (call.Event.Name, call.Event.Colour)));
+        Assert.Empty(await streams.DeadLettersAsync());
+    }
+
+    [Fact]
     public async Task A_chain_of_upcasters_takes_the_oldest_version_to_the_current_record()
     {
         var stream = RedisFixture.UniqueName("orders");

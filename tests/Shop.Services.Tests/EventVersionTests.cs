@@ -82,6 +82,24 @@ public sealed class EventVersionTests(RedisFixture redis)
         Assert.Empty(await database.StreamRangeAsync(StreamNames.DeadLetter(Streams.Orders)));
     }
 
+    [Fact]
+    public async Task InventoryService_starting_a_new_group_at_0_reserves_the_orders_of_both_versions_in_its_history()
+    {
+        var database = redis.Connection.GetDatabase(redis.UniqueDatabase());
+        // The history before the group exists: an order from before version 2, and one published as version 2.
+        var v1 = EntryFixture.Load("orders/OrderPlaced.v1");
+        await v1.AddToAsync(database);
+        var v2 = new Shop.Contracts.Orders.OrderPlaced(Guid.NewGuid(), "c-version-2", [new OrderLine("SKU-001", 2)]);
+        await RawEntries.AddAsync(database, Streams.Orders, v2);
+
+        await using var inventory = new ServiceHost<InventoryDb>(redis.ConnectionStringFor(database.Database), "inventorydb");
+        using var client = inventory.CreateClient();
+
+        await AnswerAsync(database, JsonDocument.Parse((string)v1[EntryFields.Data]!).RootElement.GetProperty("orderId").GetGuid());
+        await AnswerAsync(database, v2.OrderId);
+        Assert.Empty(await database.StreamRangeAsync(StreamNames.DeadLetter(Streams.Orders)));
+    }
+
     /// <summary>InventoryService's StockReserved for <paramref name="orderId"/>, once it is in the stream.</summary>
     private static async Task<JsonDocument> AnswerAsync(IDatabase database, Guid orderId)
     {

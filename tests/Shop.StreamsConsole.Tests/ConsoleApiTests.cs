@@ -118,10 +118,13 @@ public sealed class ConsoleApiTests
             Form(await TokenAsync(client), ("stream", "orders"), ("type", "OrderPlaced")), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-        await Wait.UntilAsync(async () => await world.ReservedAsync("SKU-003") == reservedBefore + 3, TimeSpan.FromSeconds(30),
-            "InventoryService to reserve the replayed version 1 order");
-        var answer = (await world.Database.StreamRangeAsync("inventory")).Single(entry => entry[EntryFields.Type] == "StockReserved");
-        Assert.Equal($$"""{"orderId":"{{orderId}}","items":[{"sku":"SKU-003","quantity":3}]}""", (string?)answer[EntryFields.Data]);
+        // The answer is relayed from InventoryService's outbox after its reservation commits: wait for the answer itself.
+        StreamEntry[] answers = [];
+        await Wait.UntilAsync(async () => (answers = [.. (await world.Database.StreamRangeAsync("inventory"))
+                .Where(entry => entry[EntryFields.Type] == "StockReserved")]).Length > 0, TimeSpan.FromSeconds(30),
+            "InventoryService to answer the replayed version 1 order");
+        Assert.Equal($$"""{"orderId":"{{orderId}}","items":[{"sku":"SKU-003","quantity":3}]}""", (string?)Assert.Single(answers)[EntryFields.Data]);
+        Assert.Equal(reservedBefore + 3, await world.ReservedAsync("SKU-003"));
         Assert.Equal(0, await world.Database.StreamLengthAsync("orders:dead-letter"));
     }
 

@@ -4,8 +4,11 @@ using Shop.Messaging.Events;
 
 namespace Shop.Messaging.Tests.Support;
 
-/// <summary>An event the test handler handles.</summary>
-public sealed record ThingHappened(string Name, int Number) : IntegrationEvent;
+/// <summary>
+/// An event the test handler handles. <see cref="Colour"/> came later, as an optional field with a default: a compatible
+/// change, so entries written without it are the same version.
+/// </summary>
+public sealed record ThingHappened(string Name, int Number, string? Colour = null) : IntegrationEvent;
 
 /// <summary>Version 1 of <see cref="ThingHappened"/> in the versioning tests: its name was called <c>title</c>.</summary>
 public sealed record ThingHappenedV1(string Title, int Number) : IntegrationEvent
