@@ -10,8 +10,8 @@ namespace Shop.Messaging.Consuming;
 /// <summary>
 /// The decode step: check the entry's fields (<see cref="EntryEnvelope"/>), find its event type and version, read its
 /// JSON, check the event's rules (<see cref="IntegrationEvent.Validate"/>), and upcast an older version to the current
-/// record. An entry with nothing to handle is settled here: a trimmed
-/// entry or a type without handler is skipped; a malformed entry, an invalid event, an entry of a version this process does not read, or one delivered more than
+/// record. An entry with nothing to handle is settled here: a trimmed entry or a type without handler is skipped; a
+/// malformed entry, an invalid event, an entry of a version this process does not read, or one delivered more than
 /// <see cref="MessagingOptions.MaxDeliveries"/> times, is dead-lettered at once.
 /// </summary>
 internal sealed class EntryDecoder(
@@ -62,15 +62,28 @@ internal sealed class EntryDecoder(
             return await DeadLetterAsync(key, delivery, contract.Unreadable(envelope.Version)).ConfigureAwait(false);
         }
 
-        if (ReadEvent(envelope, reader, settings.MaxJsonDepth, out var unreadable) is not { } @event)
+        return Read(envelope, reader, settings.MaxJsonDepth, out var refused) is { } @event
+            ? new Decoded.Invoke(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt })
+            : await DeadLetterAsync(key, delivery, refused!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The entry's event as the current record: its JSON read in its version's shape, that shape's rules checked, and an
+    /// older version upcast and checked again. Null, with the reason, when any step refuses it: no attempt could fix that.
+    /// </summary>
+    private static IntegrationEvent? Read(EntryEnvelope envelope, EventReader reader, int maxDepth, out string? refused)
+    {
+        if (ReadJson(envelope, reader, maxDepth, out var malformed) is not { } @event)
         {
-            return await DeadLetterAsync(key, delivery, $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}{Of(reader)}: {unreadable}").ConfigureAwait(false);
+            refused = $"Malformed entry: the 'data' field is not a valid {envelope.TypeName}{Of(reader)}: {malformed}";
+            return null;
         }
 
+        // Well-formed, but what it says cannot be true (no lines, a quantity of 0, an empty id).
         if (InvalidEventException.For(@event, envelope.TypeName + Of(reader)) is { } invalid)
         {
-            // Well-formed, but what it says cannot be true (no lines, a quantity of 0, an empty id): no attempt can fix that.
-            return await DeadLetterAsync(key, delivery, invalid.Message).ConfigureAwait(false);
+            refused = invalid.Message;
+            return null;
         }
 
         if (reader.Upcast is { } upcast)
@@ -79,18 +92,20 @@ internal sealed class EntryDecoder(
             @event = upcast(@event);
             if (InvalidEventException.For(@event, $"{envelope.TypeName} (upcast from version {reader.Version})") is { } invalidUpcast)
             {
-                return await DeadLetterAsync(key, delivery, invalidUpcast.Message).ConfigureAwait(false);
+                refused = invalidUpcast.Message;
+                return null;
             }
         }
 
-        return new Decoded.Invoke(delivery, envelope, @event with { Id = envelope.EventId, OccurredAt = envelope.OccurredAt });
+        refused = null;
+        return @event;
     }
 
     /// <summary>" version N" for an older version's shape, so a reason names the shape the entry was read in; nothing for the current one.</summary>
     private static string Of(EventReader reader) => reader.Upcast is null ? "" : $" version {reader.Version}";
 
     /// <summary>The entry's <c>data</c> as its event, or null with what is wrong with the JSON.</summary>
-    private static IntegrationEvent? ReadEvent(EntryEnvelope envelope, EventReader reader, int maxDepth, out string? error)
+    private static IntegrationEvent? ReadJson(EntryEnvelope envelope, EventReader reader, int maxDepth, out string? error)
     {
         try
         {
