@@ -41,8 +41,7 @@ public sealed class EventVersionTests(RedisFixture redis)
         await using var inventory = new ServiceHost<InventoryDb>(redis.ConnectionStringFor(database.Database), "inventorydb");
         using var client = inventory.CreateClient();
         var before = await client.GetFromJsonAsync<ProductView>("/products/SKU-003", _cancellation);
-        var entry = EntryFixture.Load("orders/OrderPlaced.v1");
-        var orderId = JsonDocument.Parse((string)entry[EntryFields.Data]!).RootElement.GetProperty("orderId").GetGuid();
+        var (entry, orderId) = Version1Order();
 
         await entry.AddToAsync(database);
 
@@ -64,8 +63,7 @@ public sealed class EventVersionTests(RedisFixture redis)
         await using var inventory = new ServiceHost<InventoryDb>(redis.ConnectionStringFor(database.Database), "inventorydb");
         using var client = inventory.CreateClient();
         var before = await client.GetFromJsonAsync<ProductView>("/products/SKU-003", _cancellation);
-        var entry = EntryFixture.Load("orders/OrderPlaced.v1");
-        var orderId = JsonDocument.Parse((string)entry[EntryFields.Data]!).RootElement.GetProperty("orderId").GetGuid();
+        var (entry, orderId) = Version1Order();
         await entry.AddToAsync(database);
         await AnswerAsync(database, orderId);
 
@@ -87,7 +85,7 @@ public sealed class EventVersionTests(RedisFixture redis)
     {
         var database = redis.Connection.GetDatabase(redis.UniqueDatabase());
         // The history before the group exists: an order from before version 2, and one published as version 2.
-        var v1 = EntryFixture.Load("orders/OrderPlaced.v1");
+        var (v1, v1OrderId) = Version1Order();
         await v1.AddToAsync(database);
         var v2 = new Shop.Contracts.Orders.OrderPlaced(Guid.NewGuid(), "c-version-2", [new OrderLine("SKU-001", 2)]);
         await RawEntries.AddAsync(database, Streams.Orders, v2);
@@ -95,9 +93,17 @@ public sealed class EventVersionTests(RedisFixture redis)
         await using var inventory = new ServiceHost<InventoryDb>(redis.ConnectionStringFor(database.Database), "inventorydb");
         using var client = inventory.CreateClient();
 
-        await AnswerAsync(database, JsonDocument.Parse((string)v1[EntryFields.Data]!).RootElement.GetProperty("orderId").GetGuid());
+        await AnswerAsync(database, v1OrderId);
         await AnswerAsync(database, v2.OrderId);
         Assert.Empty(await database.StreamRangeAsync(StreamNames.DeadLetter(Streams.Orders)));
+    }
+
+    /// <summary>The version 1 fixture (SKU-003 on two lines, 2 + 3, and SKU-001 once), and the order it places.</summary>
+    private static (EntryFixture Entry, Guid OrderId) Version1Order()
+    {
+        var entry = EntryFixture.Load("orders/OrderPlaced.v1");
+        using var data = JsonDocument.Parse((string)entry[EntryFields.Data]!);
+        return (entry, data.RootElement.GetProperty("orderId").GetGuid());
     }
 
     /// <summary>InventoryService's StockReserved for <paramref name="orderId"/>, once it is in the stream.</summary>
