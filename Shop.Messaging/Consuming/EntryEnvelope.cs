@@ -23,38 +23,19 @@ internal sealed record EntryEnvelope(
 {
     public static EntryEnvelope? TryParse(StreamEntry entry, int maxEntryBytes, out string? error)
     {
-        var size = 0L;
-        RedisValue id = RedisValue.Null, type = RedisValue.Null, version = RedisValue.Null, data = RedisValue.Null, occurredAt = RedisValue.Null;
-        RedisValue source = RedisValue.Null, traceParent = RedisValue.Null, traceState = RedisValue.Null;
-        foreach (var field in entry.Values)
-        {
-            size += EntrySize.Of(field);
-            var name = ((ReadOnlyMemory<byte>)field.Name).Span;
-            if (name.SequenceEqual("id"u8)) { id = field.Value; }
-            else if (name.SequenceEqual("type"u8)) { type = field.Value; }
-            else if (name.SequenceEqual("version"u8)) { version = field.Value; }
-            else if (name.SequenceEqual("data"u8)) { data = field.Value; }
-            else if (name.SequenceEqual("occurredAt"u8)) { occurredAt = field.Value; }
-            else if (name.SequenceEqual("source"u8)) { source = field.Value; }
-            else if (name.SequenceEqual("traceparent"u8)) { traceParent = field.Value; }
-            else if (name.SequenceEqual("tracestate"u8)) { traceState = field.Value; }
-        }
+        var (id, type, version, data, occurredAt, source, traceParent, traceState, size) = ContractFields.Of(entry);
 
         // Nothing has been copied yet (the values are slices of the reply): the size check comes before any parsing.
-        if (size > maxEntryBytes)
-        {
-            error = $"The entry is {size} bytes, over the limit of {maxEntryBytes} (Messaging:MaxEntryBytes).";
-            return null;
-        }
-
-        error = (id.IsNullOrEmpty, type.IsNullOrEmpty, data.IsNull, occurredAt.IsNull) switch
-        {
-            (true, _, _, _) => $"The entry has no '{EntryFields.Id}' field.",
-            (_, true, _, _) => $"The entry has no '{EntryFields.Type}' field.",
-            (_, _, true, _) => $"The entry has no '{EntryFields.Data}' field.",
-            (_, _, _, true) => $"The entry has no '{EntryFields.OccurredAt}' field.",
-            _ => null,
-        };
+        error = size > maxEntryBytes
+            ? $"The entry is {size} bytes, over the limit of {maxEntryBytes} (Messaging:MaxEntryBytes)."
+            : (id.IsNullOrEmpty, type.IsNullOrEmpty, data.IsNull, occurredAt.IsNull) switch
+            {
+                (true, _, _, _) => $"The entry has no '{EntryFields.Id}' field.",
+                (_, true, _, _) => $"The entry has no '{EntryFields.Type}' field.",
+                (_, _, true, _) => $"The entry has no '{EntryFields.Data}' field.",
+                (_, _, _, true) => $"The entry has no '{EntryFields.OccurredAt}' field.",
+                _ => null,
+            };
         if (error is not null)
         {
             return null;
@@ -118,5 +99,36 @@ internal sealed record EntryEnvelope(
         var bytes = ((ReadOnlyMemory<byte>)value).Span;
         var text = Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 256)]);
         return text.Length <= 64 ? text : text[..64] + "…";
+    }
+
+    /// <summary>
+    /// The contract's fields of an entry, as slices of Redis's reply (nothing copied), and the size of all its fields.
+    /// A field that appears twice counts with its last value, as in a hash.
+    /// </summary>
+    private readonly record struct ContractFields(
+        RedisValue Id, RedisValue Type, RedisValue Version, RedisValue Data, RedisValue OccurredAt,
+        RedisValue Source, RedisValue TraceParent, RedisValue TraceState, long Size)
+    {
+        public static ContractFields Of(StreamEntry entry)
+        {
+            var size = 0L;
+            RedisValue id = RedisValue.Null, type = RedisValue.Null, version = RedisValue.Null, data = RedisValue.Null, occurredAt = RedisValue.Null;
+            RedisValue source = RedisValue.Null, traceParent = RedisValue.Null, traceState = RedisValue.Null;
+            foreach (var field in entry.Values)
+            {
+                size += EntrySize.Of(field);
+                var name = ((ReadOnlyMemory<byte>)field.Name).Span;
+                if (name.SequenceEqual("id"u8)) { id = field.Value; }
+                else if (name.SequenceEqual("type"u8)) { type = field.Value; }
+                else if (name.SequenceEqual("version"u8)) { version = field.Value; }
+                else if (name.SequenceEqual("data"u8)) { data = field.Value; }
+                else if (name.SequenceEqual("occurredAt"u8)) { occurredAt = field.Value; }
+                else if (name.SequenceEqual("source"u8)) { source = field.Value; }
+                else if (name.SequenceEqual("traceparent"u8)) { traceParent = field.Value; }
+                else if (name.SequenceEqual("tracestate"u8)) { traceState = field.Value; }
+            }
+
+            return new(id, type, version, data, occurredAt, source, traceParent, traceState, size);
+        }
     }
 }
