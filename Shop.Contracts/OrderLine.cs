@@ -14,4 +14,11 @@ public sealed record OrderLine(string Sku, int Quantity)
     /// SKU.
     /// </summary>
     public const int MaxQuantityPerProduct = MaxQuantity * MaxLinesPerOrder;
+
+    /// <summary>
+    /// One line per product, its units summed, in the order each product first appears: what <c>OrderPlaced</c> carries
+    /// since version 2, whatever split into lines the customer sent.
+    /// </summary>
+    public static IReadOnlyList<OrderLine> PerProduct(IEnumerable<OrderLine> lines) =>
+        [.. lines.GroupBy(line => line.Sku, StringComparer.Ordinal).Select(product => new OrderLine(product.Key, product.Sum(line => line.Quantity)))];
 }

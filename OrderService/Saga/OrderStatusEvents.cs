@@ -14,9 +14,8 @@ public static class OrderStatusEvents
     public static OrderPlaced Placed(Order order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        // One line per product (OrderPlaced version 2), in the order each product first appears in the order.
-        return new OrderPlaced(order.Id, order.CustomerId, [.. order.Items.GroupBy(item => item.Sku, StringComparer.Ordinal)
-            .Select(product => new OrderLine(product.Key, product.Sum(item => item.Quantity)))])
+        // One line per product (OrderPlaced version 2), whatever split into lines the customer sent.
+        return new OrderPlaced(order.Id, order.CustomerId, OrderLine.PerProduct(order.Items.Select(item => new OrderLine(item.Sku, item.Quantity))))
         {
             Id = order.StatusEventId,
             OccurredAt = At(order),

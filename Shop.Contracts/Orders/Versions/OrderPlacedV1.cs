@@ -17,8 +17,5 @@ public sealed record OrderPlacedV1(Guid OrderId, string CustomerId, IReadOnlyLis
         .Problems;
 
     /// <summary>The same order in version 2: one line per product, in the order each product first appears, units summed.</summary>
-    public OrderPlaced ToVersion2() => new(
-        OrderId,
-        CustomerId,
-        [.. Items.GroupBy(line => line.Sku, StringComparer.Ordinal).Select(product => new OrderLine(product.Key, product.Sum(line => line.Quantity)))]);
+    public OrderPlaced ToVersion2() => new(OrderId, CustomerId, OrderLine.PerProduct(Items));
 }
