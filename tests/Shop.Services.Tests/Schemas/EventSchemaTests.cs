@@ -21,7 +21,7 @@ public sealed class EventSchemaTests
     [MemberData(nameof(Versions))]
     public void Schema_of_an_event_version_is_the_one_committed(string eventVersion)
     {
-        var version = EventVersion.All().Single(candidate => candidate.ToString() == eventVersion);
+        var version = EventVersion.Named(eventVersion);
         var path = Path.Combine(Root, version.SchemaPath);
         var generated = Schema(version);
         if (!File.Exists(path) && WriteMissing)
@@ -43,8 +43,8 @@ public sealed class EventSchemaTests
     {
         // Version 2 renamed items to lines and changed what a line means. Made to the version 1 record itself, that change
         // would have given version 1 the schema version 2 has: not the one committed.
-        var committed = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, EventVersion.All().Single(version => version.ToString() == "OrderPlaced v1").SchemaPath)));
-        var changedInPlace = JsonNode.Parse(Schema(EventVersion.All().Single(version => version.ToString() == "OrderPlaced v2")));
+        var committed = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, EventVersion.Named("OrderPlaced v1").SchemaPath)));
+        var changedInPlace = JsonNode.Parse(Schema(EventVersion.Named("OrderPlaced v2")));
 
         Assert.False(JsonNode.DeepEquals(committed, changedInPlace));
     }

@@ -28,5 +28,8 @@ public sealed record EventVersion(string Stream, string TypeName, int Version, b
         ];
     }
 
+    /// <summary>One version by its name, <c>OrderPlaced v1</c>.</summary>
+    public static EventVersion Named(string name) => All().Single(version => version.ToString() == name);
+
     public override string ToString() => $"{TypeName} v{Version}";
 }
